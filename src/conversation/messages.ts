@@ -1,0 +1,33 @@
+/**
+ * What every channel hands to the conversation router, and what it gets back.
+ * Channel adapters translate their wire format to and from these; nothing else.
+ */
+import type { Locale } from '../validation/ticket.ts';
+
+export interface InboundMessage {
+  /** Channel name: `webchat`, `console`, `wechat`, `slack`, `msteams`, … */
+  channel: string;
+  conversationId: string;
+  userId: string;
+  /** The channel's message id, when it has one: a redelivery with the same id is answered once. */
+  messageId?: string;
+  text: string;
+  /** A locale hint from the channel (browser language, explicit choice). */
+  locale?: Locale;
+}
+
+export interface OutboundReply {
+  text: string;
+  /** Short answers the merchant can tap instead of typing. */
+  suggestedActions?: string[];
+}
+
+/** The single entry point for inbound messages, used by every channel. */
+export interface ConversationRouter {
+  handle(message: InboundMessage): Promise<OutboundReply[]>;
+}
+
+/** Messages that reach a conversation later (agent replies, desk decisions). */
+export interface ConversationEvents {
+  subscribe(conversationId: string, listener: (reply: OutboundReply) => void): () => void;
+}

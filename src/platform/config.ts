@@ -1,0 +1,97 @@
+/**
+ * Configuration from the environment (and `.env`), validated once at start-up.
+ * A bad value stops the start with a message naming the variable.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const agentTokens = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const agents: { name: string; token: string }[] = [];
+    for (const pair of raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [name, token] = pair.split(':');
+      if (!name || !token || token.length < 16) {
+        ctx.addIssue({ code: 'custom', message: 'expected name:token pairs, tokens of 16+ characters' });
+        return z.NEVER;
+      }
+      agents.push({ name, token });
+    }
+    return agents;
+  });
+
+const optionalSecret = z.string().min(1).optional();
+
+export const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  STORAGE_URL: z
+    .string()
+    .regex(/^(sqlite|redis|rediss|postgres|postgresql):\/\//, 'must start with sqlite://, redis:// or postgres://')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DESK_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  AGENT_TOKENS: agentTokens,
+  PUBLIC_URL: z.url().optional(),
+  WECHAT_TOKEN: optionalSecret,
+  WECHAT_APP_ID: optionalSecret,
+  WECHAT_APP_SECRET: optionalSecret,
+  WECHAT_ENCODING_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters and digits')
+    .optional(),
+  WECHAT_API_BASE: z.url().optional(),
+  SLACK_SIGNING_SECRET: optionalSecret,
+  SLACK_BOT_TOKEN: optionalSecret,
+  SLACK_AGENT_CHANNEL: optionalSecret,
+  SLACK_API_URL: z.url().optional(),
+  MICROSOFT_APP_ID: optionalSecret,
+  MICROSOFT_APP_PASSWORD: optionalSecret,
+});
+
+export type AppConfig = z.output<typeof configSchema> & {
+  /** Resolved storage location: STORAGE_URL, or the SQLite file in DATA_DIR. */
+  storageUrl: string;
+  /** Whether DESK_API_TOKEN was generated because none was configured. */
+  deskTokenGenerated: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads the configuration. `generateToken` supplies a desk token for a first local run,
+ * so `npm start` works with no setup and prints where the desk is.
+ */
+export function loadConfig(env: Record<string, string | undefined>, generateToken: () => string): AppConfig {
+  // Empty values count as unset, as in most .env files.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const config = parsed.data;
+  const storageUrl = config.STORAGE_URL ?? `sqlite://${path.resolve(config.DATA_DIR, 'assistant.sqlite')}`;
+  const deskTokenGenerated = config.DESK_API_TOKEN === undefined;
+  return {
+    ...config,
+    DESK_API_TOKEN: config.DESK_API_TOKEN ?? generateToken(),
+    storageUrl,
+    deskTokenGenerated,
+  };
+}
+
+/** Loads `.env` from the working directory into process.env, if there is one. */
+export function readDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}

@@ -1,0 +1,124 @@
+/**
+ * Every field rule of the unbind request, in one place.
+ *
+ * Each schema takes what a merchant typed (string) and yields the normalised value, or
+ * issues whose `message` is a stable error code (e.g. `phone.length`). The wording for each
+ * code lives in `locales/*` under `errors.<code>`, so changing language never touches a rule.
+ */
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { z } from 'zod';
+
+/** Full-width digits, letters and punctuation to ASCII (１３８ → 138), trimmed. */
+export function toHalfWidth(text: string): string {
+  return text.normalize('NFKC').trim();
+}
+
+/** Spaces, dashes, dots and brackets people put inside numbers. */
+const NUMBER_SEPARATORS = /[\s\-–—_.()（）]/g;
+
+function fail(ctx: z.RefinementCtx, code: string): typeof z.NEVER {
+  ctx.addIssue({ code: 'custom', message: code });
+  return z.NEVER;
+}
+
+/** Mainland mobile number: accepts +86 / 0086 / 86 prefixes, separators and full-width digits. */
+export const phoneSchema = z.string().transform((raw, ctx) => {
+  let digits = toHalfWidth(raw).replace(NUMBER_SEPARATORS, '');
+  if (digits.startsWith('+86')) digits = digits.slice(3);
+  else if (digits.startsWith('0086')) digits = digits.slice(4);
+  else if (digits.length === 13 && digits.startsWith('86')) digits = digits.slice(2);
+  if (!/^\d+$/.test(digits)) return fail(ctx, 'phone.format');
+  if (digits.length !== 11) return fail(ctx, 'phone.length');
+  const parsed = parsePhoneNumberFromString(digits, 'CN');
+  const type = parsed?.getType();
+  if (!parsed?.isValid() || (type !== 'MOBILE' && type !== 'FIXED_LINE_OR_MOBILE')) {
+    return fail(ctx, 'phone.notMobile');
+  }
+  return digits;
+});
+
+export const emailSchema = z.string().transform((raw, ctx) => {
+  const email = toHalfWidth(raw).toLowerCase();
+  if (email.length > 254 || !z.email().safeParse(email).success) return fail(ctx, 'email.invalid');
+  return email;
+});
+
+export const MAX_URL_LENGTH = 2048;
+
+/** A document link: an absolute https URL with a host. */
+export const documentUrlSchema = z.string().transform((raw, ctx) => {
+  const text = raw.trim();
+  if (text.length > MAX_URL_LENGTH) return fail(ctx, 'url.tooLong');
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return fail(ctx, 'url.invalid');
+  }
+  if (url.protocol === 'http:') return fail(ctx, 'url.notHttps');
+  if (url.protocol !== 'https:') return fail(ctx, 'url.scheme');
+  if (!url.hostname.includes('.') || /\s/.test(text) || url.username || url.password) {
+    return fail(ctx, 'url.invalid');
+  }
+  return url.href;
+});
+
+/** Device serial number: 8–20 letters and digits, case-insensitive, stored upper-case. */
+export const snSchema = z.string().transform((raw, ctx) => {
+  const sn = toHalfWidth(raw).replace(NUMBER_SEPARATORS, '').toUpperCase();
+  if (!/^[A-Z0-9]*$/.test(sn)) return fail(ctx, 'sn.chars');
+  if (sn.length < 8 || sn.length > 20) return fail(ctx, 'sn.length');
+  return sn;
+});
+
+/** Merchant number (商户号): exactly 15 digits. */
+export const merchantNoSchema = z.string().transform((raw, ctx) => {
+  const digits = toHalfWidth(raw).replace(NUMBER_SEPARATORS, '');
+  if (!/^\d*$/.test(digits)) return fail(ctx, 'merchantNo.digits');
+  if (digits.length !== 15) return fail(ctx, 'merchantNo.length');
+  return digits;
+});
+
+const LINK_LIKE = /(https?:|www\.|:\/\/|\.(com|cn|net|org)\b)/i;
+
+/** A person's name: 1–40 characters, no digits, no links. */
+export const personNameSchema = z.string().transform((raw, ctx) => {
+  const name = toHalfWidth(raw).replace(/\s+/g, ' ');
+  if (name.length === 0) return fail(ctx, 'name.empty');
+  if ([...name].length > 40) return fail(ctx, 'name.tooLong');
+  if (/\d/.test(name)) return fail(ctx, 'name.digits');
+  if (LINK_LIKE.test(name)) return fail(ctx, 'name.link');
+  return name;
+});
+
+/** Free text such as the "other" reason: 2–500 characters. */
+export const freeTextSchema = z.string().transform((raw, ctx) => {
+  const text = toHalfWidth(raw).replace(/\s+/g, ' ');
+  if ([...text].length < 2) return fail(ctx, 'text.tooShort');
+  if ([...text].length > 500) return fail(ctx, 'text.tooLong');
+  return text;
+});
+
+export const DEVICE_CONDITIONS = ['working', 'faulty', 'lost'] as const;
+export const deviceConditionSchema = z.enum(DEVICE_CONDITIONS);
+export type DeviceCondition = z.infer<typeof deviceConditionSchema>;
+
+export const REASON_CODES = [
+  'business_adjustment',
+  'relocation_or_closure',
+  'device_replacement',
+  'legal_rep_change',
+  'other',
+] as const;
+export const reasonSchema = z.enum(REASON_CODES);
+export type ReasonCode = z.infer<typeof reasonSchema>;
+
+/** The result of checking one answer: the normalised value, or the error code to explain. */
+export type FieldCheck<T> = { ok: true; value: T } | { ok: false; code: string };
+
+/** Runs a field schema and reduces zod's issues to the first error code. */
+export function checkField<T>(schema: z.ZodType<T, string>, input: string): FieldCheck<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return { ok: true, value: result.data };
+  return { ok: false, code: result.error.issues[0]?.message ?? 'invalid' };
+}
