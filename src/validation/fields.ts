@@ -27,7 +27,7 @@ export const phoneSchema = z.string().transform((raw, ctx) => {
   if (digits.startsWith('+86')) digits = digits.slice(3);
   else if (digits.startsWith('0086')) digits = digits.slice(4);
   else if (digits.length === 13 && digits.startsWith('86')) digits = digits.slice(2);
-  if (!/^\d+$/.test(digits)) return fail(ctx, 'phone.format');
+  if (!/^\d*$/.test(digits)) return fail(ctx, 'phone.format');
   if (digits.length !== 11) return fail(ctx, 'phone.length');
   const parsed = parsePhoneNumberFromString(digits, 'CN');
   const type = parsed?.getType();

@@ -1,0 +1,220 @@
+/**
+ * The unbind request (DESIGN.md steps 1–7) as a form: slots in the order they are asked.
+ * Prompts, labels and examples are keys in locales/<lng>/unbind.json.
+ */
+import type { ChoiceOption, FormDefinition, SlotValues, TextSlot } from '../src/engine/form-definition.ts';
+import type { SupportDesk } from '../src/desk/support-desk.ts';
+import {
+  documentUrlSchema,
+  emailSchema,
+  freeTextSchema,
+  merchantNoSchema,
+  personNameSchema,
+  phoneSchema,
+  snSchema,
+} from '../src/validation/fields.ts';
+import { type TicketFields, ticketFieldsSchema } from '../src/validation/ticket.ts';
+
+const DEVICE_CONDITIONS: readonly ChoiceOption[] = [
+  {
+    value: 'working',
+    label: 'unbind:condition.working',
+    synonyms: { 'zh-CN': ['正常', '能用', '好的', '正常使用', '没坏'], 'en-US': ['working', 'works', 'fine', 'ok', 'normal'] },
+  },
+  {
+    value: 'faulty',
+    label: 'unbind:condition.faulty',
+    synonyms: { 'zh-CN': ['坏了', '故障', '有故障', '不能用', '开不了机', '坏'], 'en-US': ['faulty', 'broken', 'not working', 'damaged'] },
+  },
+  {
+    value: 'lost',
+    label: 'unbind:condition.lost',
+    synonyms: { 'zh-CN': ['丢了', '丢失', '被偷了', '被盗', '找不到了', '丢'], 'en-US': ['lost', 'stolen', 'missing'] },
+  },
+];
+
+const REASONS: readonly ChoiceOption[] = [
+  {
+    value: 'business_adjustment',
+    label: 'unbind:reason.business_adjustment',
+    synonyms: { 'zh-CN': ['业务调整', '重组', '经营调整', '调整'], 'en-US': ['business adjustment', 'restructuring', 'adjustment'] },
+  },
+  {
+    value: 'relocation_or_closure',
+    label: 'unbind:reason.relocation_or_closure',
+    synonyms: { 'zh-CN': ['搬家', '搬迁', '关店', '店关了', '关门', '倒闭', '不干了'], 'en-US': ['relocation', 'moving', 'closure', 'closing', 'closed', 'moved'] },
+  },
+  {
+    value: 'device_replacement',
+    label: 'unbind:reason.device_replacement',
+    synonyms: { 'zh-CN': ['换机器', '换机', '换设备', '换新机'], 'en-US': ['device replacement', 'replacement', 'new device', 'replace'] },
+  },
+  {
+    value: 'legal_rep_change',
+    label: 'unbind:reason.legal_rep_change',
+    synonyms: { 'zh-CN': ['变更法人', '换法人', '法人变更', '法人变了'], 'en-US': ['legal representative change', 'new legal representative', 'legal rep change'] },
+  },
+  {
+    value: 'other',
+    label: 'unbind:reason.other',
+    synonyms: { 'zh-CN': ['其他', '其它', '别的'], 'en-US': ['other', 'something else'] },
+  },
+];
+
+function documentSlot(name: string, zhNames: string[], enNames: string[], when?: (v: SlotValues) => boolean): TextSlot {
+  return {
+    name,
+    kind: 'text',
+    schema: documentUrlSchema,
+    prompt: `unbind:prompt.${name}`,
+    label: `unbind:label.${name}`,
+    example: 'unbind:example.documentUrl',
+    names: { 'zh-CN': zhNames, 'en-US': enNames },
+    when,
+  };
+}
+
+const UNBIND_SLOTS = [
+  {
+    name: 'consent',
+    kind: 'yesno',
+    prompt: 'unbind:prompt.consent',
+    label: 'unbind:label.consent',
+    hiddenInSummary: true,
+    endsFormWhen: { value: false, message: 'unbind:consentDeclined' },
+  },
+  {
+    name: 'sn',
+    kind: 'text',
+    schema: snSchema,
+    prompt: 'unbind:prompt.sn',
+    label: 'unbind:label.sn',
+    example: 'unbind:example.sn',
+    names: { 'zh-CN': ['sn', '序列号', '机身号', '设备号', 'sn号'], 'en-US': ['sn', 'serial', 'serial number'] },
+  },
+  {
+    name: 'merchantNo',
+    kind: 'text',
+    schema: merchantNoSchema,
+    prompt: 'unbind:prompt.merchantNo',
+    label: 'unbind:label.merchantNo',
+    example: 'unbind:example.merchantNo',
+    names: { 'zh-CN': ['商户号', '商户编号'], 'en-US': ['merchant number', 'merchant no', 'merchant'] },
+  },
+  {
+    name: 'deviceCondition',
+    kind: 'choice',
+    options: DEVICE_CONDITIONS,
+    prompt: 'unbind:prompt.deviceCondition',
+    label: 'unbind:label.deviceCondition',
+    names: { 'zh-CN': ['设备状态', '状态', '机器状态'], 'en-US': ['condition', 'device condition'] },
+    noticeAfter: (value) => (value === 'lost' ? 'unbind:lostNotice' : undefined),
+  },
+  {
+    name: 'reason',
+    kind: 'choice',
+    options: REASONS,
+    prompt: 'unbind:prompt.reason',
+    label: 'unbind:label.reason',
+    names: { 'zh-CN': ['原因', '解绑原因'], 'en-US': ['reason'] },
+  },
+  {
+    name: 'reasonDetail',
+    kind: 'text',
+    schema: freeTextSchema,
+    prompt: 'unbind:prompt.reasonDetail',
+    label: 'unbind:label.reasonDetail',
+    example: 'unbind:example.reasonDetail',
+    names: { 'zh-CN': ['原因说明', '说明'], 'en-US': ['details', 'reason details'] },
+    when: (values) => values.reason === 'other',
+  },
+  {
+    name: 'contactName',
+    kind: 'text',
+    schema: personNameSchema,
+    prompt: 'unbind:prompt.contactName',
+    label: 'unbind:label.contactName',
+    example: 'unbind:example.contactName',
+    names: { 'zh-CN': ['姓名', '名字', '联系人'], 'en-US': ['name', 'contact name', 'contact'] },
+  },
+  {
+    name: 'phone',
+    kind: 'text',
+    schema: phoneSchema,
+    prompt: 'unbind:prompt.phone',
+    label: 'unbind:label.phone',
+    example: 'unbind:example.phone',
+    names: { 'zh-CN': ['电话', '手机', '手机号', '电话号码', '联系电话'], 'en-US': ['phone', 'mobile', 'phone number'] },
+  },
+  {
+    name: 'email',
+    kind: 'text',
+    schema: emailSchema,
+    optional: true,
+    prompt: 'unbind:prompt.email',
+    label: 'unbind:label.email',
+    example: 'unbind:example.email',
+    names: { 'zh-CN': ['邮箱', '电子邮箱', '邮件'], 'en-US': ['email', 'e-mail', 'mail'] },
+  },
+  {
+    name: 'involvesMinor',
+    kind: 'yesno',
+    prompt: 'unbind:prompt.involvesMinor',
+    label: 'unbind:label.involvesMinor',
+    names: { 'zh-CN': ['未成年人', '未成年'], 'en-US': ['minor'] },
+  },
+  documentSlot('businessLicense', ['营业执照', '执照'], ['business licence', 'business license', 'licence', 'license']),
+  documentSlot('legalRepIdFront', ['法人身份证正面', '身份证正面', '正面'], ['id front', 'front']),
+  documentSlot('legalRepIdBack', ['法人身份证反面', '身份证反面', '反面', '背面'], ['id back', 'back of id']),
+  documentSlot('newLegalRepId', ['新法人身份证', '新法人'], ['new legal representative id'], (v) => v.reason === 'legal_rep_change'),
+  documentSlot('guardianId', ['监护人身份证', '监护人'], ['guardian id', 'guardian'], (v) => v.involvesMinor === true),
+  documentSlot('devicePhoto', ['设备照片', '机器照片', '照片'], ['device photo', 'photo']),
+] as const satisfies FormDefinition['slots'];
+
+/** Maps the form's answers onto the ticket contract; throws if they do not make a valid ticket. */
+export function toTicketFields(values: SlotValues): TicketFields {
+  const optional = (name: string) => (values[name] === null ? undefined : values[name]);
+  return ticketFieldsSchema.parse({
+    sn: values.sn,
+    merchantNo: values.merchantNo,
+    deviceCondition: values.deviceCondition,
+    reason: values.reason,
+    reasonDetail: optional('reasonDetail'),
+    contactName: values.contactName,
+    phone: values.phone,
+    email: optional('email'),
+    involvesMinor: values.involvesMinor,
+    documents: {
+      businessLicense: values.businessLicense,
+      legalRepIdFront: values.legalRepIdFront,
+      legalRepIdBack: values.legalRepIdBack,
+      newLegalRepId: optional('newLegalRepId'),
+      guardianId: optional('guardianId'),
+      devicePhoto: values.devicePhoto,
+    },
+  });
+}
+
+export const UNBIND_FORM_ID = 'unbind';
+
+export function createUnbindForm(deps: { desk: SupportDesk }): FormDefinition {
+  return {
+    id: UNBIND_FORM_ID,
+    slots: UNBIND_SLOTS,
+    summary: { title: 'unbind:summary.title', confirmHint: 'unbind:summary.confirmHint' },
+    async complete(values, context) {
+      const ticket = await deps.desk.fileTicket(
+        {
+          conversationId: context.conversationId,
+          channel: context.channel,
+          userId: context.userId,
+          locale: context.locale,
+          fields: toTicketFields(values),
+        },
+        `${context.conversationId}:${context.runId}`,
+      );
+      await context.say('unbind:ticketFiled', { id: ticket.id });
+      return { reference: ticket.id };
+    },
+  };
+}

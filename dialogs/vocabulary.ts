@@ -1,0 +1,65 @@
+/**
+ * Words merchants use for yes, no, skip and the commands that work at any step.
+ * Matching is on the whole message after normalisation (see src/engine/answer-matching.ts),
+ * so a name or an address that merely contains one of these words is never a command.
+ */
+import type { Phrases } from '../src/engine/form-definition.ts';
+
+export const YES: Phrases = {
+  'zh-CN': ['是', '是的', '对', '对的', '好', '好的', '嗯', '嗯嗯', '可以', '行', '没问题', '确认', '确定', '确认无误', '确认提交', '提交', '同意', '我同意', '没错', '正确', '有'],
+  'en-US': ['yes', 'y', 'yeah', 'yep', 'sure', 'ok', 'okay', 'confirm', 'correct', 'agree', 'i agree', 'submit', 'right', 'true'],
+};
+
+export const NO: Phrases = {
+  'zh-CN': ['不', '不是', '否', '不对', '不同意', '不行', '算了', '不要', '没有', '无', '不用', '不涉及'],
+  'en-US': ['no', 'n', 'nope', 'nah', 'disagree', 'wrong', 'false', 'none'],
+};
+
+export const SKIP: Phrases = {
+  'zh-CN': ['跳过', '没有', '无', '不填', '不用', '略过', '暂无'],
+  'en-US': ['skip', 'none', 'no', 'n/a', 'na', 'no email', 'pass'],
+};
+
+/** Asking to change something at the summary, without naming the field yet. */
+export const EDIT: Phrases = {
+  'zh-CN': ['修改', '更改', '我要修改', '改一下', '要改', '有错', '不对'],
+  'en-US': ['change', 'edit', 'modify', 'change something', 'fix'],
+};
+
+/** Commands that work at any step. */
+export const COMMANDS = {
+  cancel: {
+    'zh-CN': ['取消', '取消申请', '不办了', '不弄了', '退出'],
+    'en-US': ['cancel', 'quit', 'stop', 'exit', 'cancel request'],
+  },
+  restart: {
+    'zh-CN': ['重新开始', '重来', '从头开始', '重新填'],
+    'en-US': ['start over', 'restart', 'start again', 'reset'],
+  },
+  back: {
+    'zh-CN': ['上一步', '返回', '返回上一步', '后退'],
+    'en-US': ['back', 'go back', 'previous', 'undo'],
+  },
+  help: {
+    'zh-CN': ['帮助', '帮忙', '怎么弄', '怎么填', '?', '？'],
+    'en-US': ['help', 'what do i do', 'how'],
+  },
+  human: {
+    'zh-CN': ['人工', '转人工', '人工客服', '人工回电', '客服', '找客服'],
+    'en-US': ['agent', 'human', 'real person', 'request a call back', 'request a callback', 'call me back'],
+  },
+  english: {
+    'zh-CN': ['english', '英文', '英语'],
+    'en-US': ['english', 'in english'],
+  },
+  chinese: {
+    'zh-CN': ['中文', '汉语', '普通话', 'chinese'],
+    'en-US': ['chinese', 'in chinese', '中文'],
+  },
+  start: {
+    'zh-CN': ['解绑', '我要解绑', '申请解绑', '新申请', '再申请一个', '开始'],
+    'en-US': ['unbind', 'unbind my terminal', 'new request', 'start'],
+  },
+} as const satisfies Record<string, Phrases>;
+
+export type CommandName = keyof typeof COMMANDS;

@@ -1,0 +1,213 @@
+/**
+ * The assistant's turn logic: picks the conversation's language, handles the commands that
+ * work at any step (one place for interruptions), and otherwise lets the form dialog run.
+ * State is loaded and saved once per turn through version-checked storage.
+ */
+import { ActivityHandler, ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { DialogSet, type DialogContext, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import type { CommandName } from '../../dialogs/vocabulary.ts';
+import type { SupportDesk } from '../desk/support-desk.ts';
+import { recognizeCommand } from '../engine/answer-matching.ts';
+import type { FormDefinition } from '../engine/form-definition.ts';
+import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
+import { sendReply } from '../engine/send-reply.ts';
+import { detectLocale } from '../i18n/detect-locale.ts';
+import { DEFAULT_LOCALE, isLocale, t } from '../i18n/translate.ts';
+import type { IdGenerator } from '../platform/clock-and-ids.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { VersionedStore } from '../storage/versioned-store.ts';
+import type { Locale } from '../validation/ticket.ts';
+import { createTurnStorage } from './keyv-bot-storage.ts';
+
+/** Longer messages are refused politely: the longest answer is a 2,048-character link. */
+export const MAX_MESSAGE_CHARS = 2500;
+
+/** What the bot remembers about a conversation besides the dialog stack. */
+export interface ConversationProfile {
+  locale?: Locale;
+  /** The merchant chose the language explicitly; detection no longer switches it. */
+  localeChosen?: boolean;
+  /** Tickets filed from this conversation, newest last. */
+  ticketIds?: string[];
+}
+
+interface TurnState {
+  conversationState: ConversationState;
+  profile: StatePropertyAccessor<ConversationProfile>;
+  dialogs: DialogSet;
+}
+
+const TURN_STATE = Symbol('assistant turn state');
+const LOCALE = Symbol('turn locale');
+
+export interface AssistantBotDeps {
+  store: VersionedStore;
+  desk: SupportDesk;
+  form: FormDefinition;
+  ids: IdGenerator;
+  logger: Logger;
+}
+
+export class AssistantBot extends ActivityHandler {
+  private readonly formDialog: FormDialog;
+
+  constructor(private readonly deps: AssistantBotDeps) {
+    super();
+    this.formDialog = new FormDialog(deps.form, {
+      localeOf: (context) => localeOf(context),
+      newRunId: () => deps.ids.next(),
+      reportError: (error, code) => deps.logger.error({ err: error, code }, 'form error'),
+    });
+    this.onMessage(async (context, next) => {
+      await this.onMerchantMessage(context);
+      await next();
+    });
+  }
+
+  /** Runs one turn with freshly loaded state, and saves it (version-checked) at the end. */
+  override async run(context: TurnContext): Promise<void> {
+    const conversationState = new ConversationState(createTurnStorage(this.deps.store));
+    const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogs'));
+    dialogs.add(this.formDialog);
+    const turn: TurnState = { conversationState, profile: conversationState.createProperty('profile'), dialogs };
+    context.turnState.set(TURN_STATE, turn);
+    await super.run(context);
+    await conversationState.saveChanges(context);
+  }
+
+  private async onMerchantMessage(context: TurnContext): Promise<void> {
+    const turn = context.turnState.get(TURN_STATE) as TurnState;
+    const profile = await turn.profile.get(context, {});
+    const text = context.activity.text ?? '';
+    const locale = chooseLocale(profile, text, context.activity.locale);
+    context.turnState.set(LOCALE, locale);
+    const dc = await turn.dialogs.createContext(context);
+
+    if (text.trim() === '' || text.length > MAX_MESSAGE_CHARS) {
+      const key = text.trim() === '' ? 'bot:emptyMessage' : 'bot:tooLong';
+      await sendReply(context, t(locale, key, { max: MAX_MESSAGE_CHARS }));
+      if (dc.activeDialog) await dc.repromptDialog();
+      return;
+    }
+    profile.locale = locale;
+    const command = recognizeCommand(text);
+    if (command) {
+      await this.onGlobalCommand(command, dc, profile);
+      return;
+    }
+    if (dc.activeDialog) {
+      await this.afterForm(dc, profile, await dc.continueDialog());
+      return;
+    }
+    const lastTicket = profile.ticketIds?.at(-1);
+    if (lastTicket) {
+      await sendReply(context, t(locale, 'bot:alreadyFiled', { id: lastTicket }), [t(locale, 'bot:action.newRequest')]);
+      return;
+    }
+    await this.startForm(dc, profile);
+  }
+
+  private async onGlobalCommand(command: CommandName, dc: DialogContext, profile: ConversationProfile): Promise<void> {
+    const { context } = dc;
+    const locale = localeOf(context);
+    switch (command) {
+      case 'english':
+      case 'chinese': {
+        const chosen: Locale = command === 'english' ? 'en-US' : 'zh-CN';
+        profile.locale = chosen;
+        profile.localeChosen = true;
+        context.turnState.set(LOCALE, chosen);
+        await sendReply(context, t(chosen, 'bot:languageSwitched'));
+        return this.repromptOrIdle(dc);
+      }
+      case 'cancel':
+        if (!dc.activeDialog) return sendReply(context, t(locale, 'bot:nothingToCancel'), [t(locale, 'bot:action.start')]);
+        await dc.cancelAllDialogs();
+        return sendReply(context, t(locale, 'bot:cancelled'), [t(locale, 'bot:action.start')]);
+      case 'restart':
+        await dc.cancelAllDialogs();
+        await sendReply(context, t(locale, 'bot:restarted'));
+        await this.afterForm(dc, profile, await dc.beginDialog(this.formDialog.id));
+        return;
+      case 'back':
+        if (!dc.activeDialog) return this.repromptOrIdle(dc);
+        await this.formDialog.goBack(dc);
+        return;
+      case 'help':
+        await sendReply(context, t(locale, 'bot:help'));
+        return this.repromptOrIdle(dc);
+      case 'human':
+        await this.requestCallback(dc);
+        if (dc.activeDialog) await dc.repromptDialog();
+        return;
+      case 'start':
+        if (dc.activeDialog) {
+          await sendReply(context, t(locale, 'bot:alreadyInForm'));
+          return dc.repromptDialog();
+        }
+        return this.startForm(dc, profile);
+    }
+  }
+
+  private async startForm(dc: DialogContext, profile: ConversationProfile): Promise<void> {
+    await sendReply(dc.context, t(localeOf(dc.context), 'bot:welcome'));
+    await this.afterForm(dc, profile, await dc.beginDialog(this.formDialog.id));
+  }
+
+  private async afterForm(
+    dc: DialogContext,
+    profile: ConversationProfile,
+    result: { status: DialogTurnStatus; result?: unknown },
+  ): Promise<void> {
+    if (result.status !== DialogTurnStatus.complete) return;
+    const formResult = result.result as FormResult | undefined;
+    const reference = formResult?.status === 'completed' ? formResult.outcome.reference : undefined;
+    if (reference) profile.ticketIds = [...(profile.ticketIds ?? []), reference];
+  }
+
+  private async repromptOrIdle(dc: DialogContext): Promise<void> {
+    if (dc.activeDialog) return dc.repromptDialog();
+    const locale = localeOf(dc.context);
+    await sendReply(dc.context, t(locale, 'bot:idle'), [t(locale, 'bot:action.start')]);
+  }
+
+  private async requestCallback(dc: DialogContext): Promise<void> {
+    const { activity } = dc.context;
+    const locale = localeOf(dc.context);
+    const values = FormDialog.values(dc.activeDialog);
+    const phone = typeof values.phone === 'string' ? values.phone : undefined;
+    const slot = FormDialog.pendingSlot(dc.activeDialog);
+    const callback = await this.deps.desk.requestCallback(
+      {
+        conversationId: activity.conversation.id,
+        channel: activity.channelId,
+        userId: activity.from.id,
+        locale,
+        reason: slot ? 'stuck_or_asked' : 'asked',
+        slot,
+        phone,
+      },
+      `${activity.conversation.id}:${activity.id}`,
+    );
+    await sendReply(dc.context, t(locale, phone ? 'bot:callbackFiled' : 'bot:callbackFiledNoPhone', { id: callback.id }));
+  }
+}
+
+function localeOf(context: TurnContext): Locale {
+  return (context.turnState.get(LOCALE) as Locale | undefined) ?? DEFAULT_LOCALE;
+}
+
+/**
+ * The conversation's language for this turn. A channel's explicit choice wins; otherwise the
+ * merchant's own writing: any Chinese switches to Chinese, and an English sentence (three
+ * words once a language is set, so a pinyin name or "ok" does not) switches to English.
+ */
+function chooseLocale(profile: ConversationProfile, text: string, channelLocale: string | undefined): Locale {
+  if (isLocale(channelLocale) && channelLocale !== profile.locale) {
+    profile.localeChosen = true;
+    return channelLocale;
+  }
+  if (profile.localeChosen && profile.locale) return profile.locale;
+  const detected = detectLocale(text, profile.locale ? 3 : 1);
+  return detected ?? profile.locale ?? DEFAULT_LOCALE;
+}

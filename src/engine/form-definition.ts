@@ -1,0 +1,91 @@
+/**
+ * A form is data: slots in order, each with its rule and its prompt key. The engine
+ * (form-dialog.ts) knows no particular form; adding a form means adding a definition.
+ */
+import type { z } from 'zod';
+import type { Locale } from '../validation/ticket.ts';
+
+/** Words a merchant may use for something, per language. */
+export type Phrases = Readonly<Record<Locale, readonly string[]>>;
+
+export type SlotValues = Record<string, unknown>;
+
+interface SlotBase {
+  /** Unique within the form; also the key in the collected values. */
+  name: string;
+  /** Locale key of the question. */
+  prompt: string;
+  /** Locale key of the short label used in the summary and when editing. */
+  label: string;
+  /** Words that name this slot when the merchant wants to change it ("电话", "phone"). */
+  names?: Phrases;
+  /** Only asked (and kept) when this holds for the values so far. */
+  when?: (values: SlotValues) => boolean;
+  /** Optional slots accept skip words (跳过 / skip) and are stored as null. */
+  optional?: boolean;
+  /** Hidden from the summary and not editable there (e.g. consent). */
+  hiddenInSummary?: boolean;
+  /** Sent once right after a value is accepted, e.g. a notice about lost devices. */
+  noticeAfter?: (value: unknown) => string | undefined;
+  /** Ends the form (cancelled) with this message key when the answer is this. */
+  endsFormWhen?: { value: unknown; message: string };
+}
+
+/** Free text checked by a zod schema; its issues' messages are error codes in `validation:`. */
+export interface TextSlot extends SlotBase {
+  kind: 'text';
+  schema: z.ZodType<unknown, string>;
+  /** Locale key of an example answer, shown with every rejection. */
+  example: string;
+}
+
+export interface ChoiceOption {
+  value: string;
+  /** Locale key of the option's label (also a button). */
+  label: string;
+  /** Other words that pick this option. */
+  synonyms: Phrases;
+}
+
+/** One of a few options, picked by number, label or synonym. */
+export interface ChoiceSlot extends SlotBase {
+  kind: 'choice';
+  options: readonly ChoiceOption[];
+}
+
+/** Yes or no. */
+export interface YesNoSlot extends SlotBase {
+  kind: 'yesno';
+}
+
+export type SlotDefinition = TextSlot | ChoiceSlot | YesNoSlot;
+
+/** What a completion can do: talk to the merchant in their language. */
+export interface FormCompletionContext {
+  conversationId: string;
+  channel: string;
+  userId: string;
+  locale: Locale;
+  /** Stable for one run of the form: the idempotency key of anything the completion files. */
+  runId: string;
+  say(messageKey: string, vars?: Record<string, unknown>, suggestedActions?: string[]): Promise<void>;
+}
+
+export interface FormDefinition {
+  id: string;
+  slots: readonly SlotDefinition[];
+  /** Locale keys around the summary. */
+  summary: { title: string; confirmHint: string };
+  /** Called once the merchant confirms the summary; returns what the bot should remember. */
+  complete(values: SlotValues, context: FormCompletionContext): Promise<FormOutcome>;
+}
+
+export interface FormOutcome {
+  /** e.g. the ticket id, remembered for later turns. */
+  reference?: string;
+}
+
+/** The slots that apply to these values, in order. */
+export function applicableSlots(form: FormDefinition, values: SlotValues): SlotDefinition[] {
+  return form.slots.filter((slot) => !slot.when || slot.when(values));
+}

@@ -1,0 +1,268 @@
+/**
+ * The generic form engine: one botbuilder-dialogs Dialog that runs any FormDefinition.
+ * Each turn it takes the answer to the pending slot, validates it, re-asks with the reason,
+ * and once every applicable slot is filled shows the summary, where the merchant confirms or
+ * names a field to change. Global commands (cancel, help, …) are handled by the bot before
+ * the dialog runs; "back" is form logic and lives here.
+ */
+import type { TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { t } from '../i18n/translate.ts';
+import type { Locale } from '../validation/ticket.ts';
+import { findSlotByName, isSkip, parseChoice, parseYesNo, normalizeAnswer } from './answer-matching.ts';
+import {
+  applicableSlots,
+  type FormDefinition,
+  type FormOutcome,
+  type SlotDefinition,
+  type SlotValues,
+} from './form-definition.ts';
+import { checkSlotAnswer, describeValue, optionLines, promptFor } from './slot-prompts.ts';
+import { EDIT } from '../../dialogs/vocabulary.ts';
+import { sendReply } from './send-reply.ts';
+
+/** After this many failed answers to one slot, the merchant is offered a person. */
+export const MAX_TRIES_BEFORE_OFFER = 3;
+
+export interface FormRunState {
+  runId: string;
+  values: SlotValues;
+  phase: 'asking' | 'summary' | 'pickField';
+  /** The slot being asked, while phase is 'asking'. */
+  current?: string;
+  /** Failed answers to the current slot. */
+  tries: number;
+  /** Slots answered, oldest first, for "back". */
+  answered: string[];
+}
+
+export interface FormDialogOptions {
+  /** Values known before the form starts; validated like answers. */
+  prefill?: SlotValues;
+}
+
+/** What the dialog returns when it ends. */
+export type FormResult = { status: 'completed'; outcome: FormOutcome } | { status: 'declined' };
+
+export interface FormDialogServices {
+  localeOf(context: TurnContext): Locale;
+  newRunId(): string;
+  reportError(error: unknown, code: string): void;
+}
+
+export class FormDialog extends Dialog<FormDialogOptions> {
+  constructor(
+    private readonly form: FormDefinition,
+    private readonly services: FormDialogServices,
+  ) {
+    super(form.id);
+  }
+
+  async beginDialog(dc: DialogContext, options?: FormDialogOptions): Promise<DialogTurnResult> {
+    const state: FormRunState = {
+      runId: this.services.newRunId(),
+      values: { ...options?.prefill },
+      phase: 'asking',
+      tries: 0,
+      answered: [],
+    };
+    dc.activeDialog!.state = state;
+    return this.askNext(dc, state);
+  }
+
+  async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    const state = dc.activeDialog!.state as FormRunState;
+    const text = dc.context.activity.text ?? '';
+    if (state.phase === 'summary') return this.onSummaryAnswer(dc, state, text);
+    if (state.phase === 'pickField') return this.onFieldPicked(dc, state, text);
+    return this.onSlotAnswer(dc, state, text);
+  }
+
+  /** Asks the pending question again, changing nothing. */
+  async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const state = instance.state as FormRunState;
+    if (state.phase === 'asking' && state.current) await this.ask(context, state, this.slot(state.current));
+    else if (state.phase === 'pickField') await this.askWhichField(context);
+    else await this.showSummary(context, state);
+  }
+
+  /** Goes back to the previous question. */
+  async goBack(dc: DialogContext): Promise<DialogTurnResult> {
+    const state = dc.activeDialog!.state as FormRunState;
+    const locale = this.services.localeOf(dc.context);
+    const applicable = applicableSlots(this.form, state.values).map((s) => s.name);
+    const previous = state.answered.filter((name) => applicable.includes(name) && name !== state.current).pop();
+    if (!previous) {
+      await sendReply(dc.context, t(locale, 'form:atFirstStep'));
+      await this.repromptDialog(dc.context, dc.activeDialog!);
+      return Dialog.EndOfTurn;
+    }
+    state.answered = state.answered.filter((name) => name !== previous);
+    state.phase = 'asking';
+    state.current = previous;
+    state.tries = 0;
+    await this.ask(dc.context, state, this.slot(previous));
+    return Dialog.EndOfTurn;
+  }
+
+  /** The slot a form instance is asking, if any (for callback requests and status). */
+  static pendingSlot(instance: DialogInstance | undefined): string | undefined {
+    const state = instance?.state as FormRunState | undefined;
+    return state?.phase === 'asking' ? state.current : undefined;
+  }
+
+  static values(instance: DialogInstance | undefined): SlotValues {
+    return (instance?.state as FormRunState | undefined)?.values ?? {};
+  }
+
+  private slot(name: string): SlotDefinition {
+    const slot = this.form.slots.find((s) => s.name === name);
+    if (!slot) throw new Error(`form ${this.form.id} has no slot ${name}`);
+    return slot;
+  }
+
+  private async onSlotAnswer(dc: DialogContext, state: FormRunState, text: string): Promise<DialogTurnResult> {
+    if (!state.current) return this.askNext(dc, state);
+    const slot = this.slot(state.current);
+    const locale = this.services.localeOf(dc.context);
+    const checked = slot.optional && isSkip(text) ? { ok: true as const, value: null } : checkSlotAnswer(slot, text);
+    if (!checked.ok) {
+      state.tries += 1;
+      const lines = [
+        t(locale, checked.errorKey),
+        ...checked.hintKeys.map((key) => t(locale, key)),
+        ...optionLines(slot, locale),
+      ];
+      const actions = promptFor(this.form, slot, locale, state.values).actions;
+      if (state.tries >= MAX_TRIES_BEFORE_OFFER) {
+        lines.push(t(locale, 'form:retryOffer'));
+        actions.push(t(locale, 'form:action.callback'));
+      }
+      await sendReply(dc.context, lines.join('\n'), actions);
+      return Dialog.EndOfTurn;
+    }
+    return this.accept(dc, state, slot, checked.value);
+  }
+
+  private async accept(
+    dc: DialogContext,
+    state: FormRunState,
+    slot: SlotDefinition,
+    value: unknown,
+  ): Promise<DialogTurnResult> {
+    const locale = this.services.localeOf(dc.context);
+    if (slot.endsFormWhen && slot.endsFormWhen.value === value) {
+      await sendReply(dc.context, t(locale, slot.endsFormWhen.message));
+      return dc.endDialog({ status: 'declined' } satisfies FormResult);
+    }
+    state.values[slot.name] = value;
+    state.answered = [...state.answered.filter((name) => name !== slot.name), slot.name];
+    const notice = slot.noticeAfter?.(value);
+    if (notice) await sendReply(dc.context, t(locale, notice));
+    return this.askNext(dc, state);
+  }
+
+  private async askNext(dc: DialogContext, state: FormRunState): Promise<DialogTurnResult> {
+    const applicable = applicableSlots(this.form, state.values);
+    // Answers to questions that no longer apply (the reason changed) are not kept or filed.
+    for (const slot of this.form.slots) {
+      if (!applicable.includes(slot) && slot.name in state.values) delete state.values[slot.name];
+    }
+    const next = applicable.find((slot) => state.values[slot.name] === undefined);
+    state.tries = 0;
+    if (next) {
+      state.phase = 'asking';
+      state.current = next.name;
+      await this.ask(dc.context, state, next);
+    } else {
+      state.phase = 'summary';
+      state.current = undefined;
+      await this.showSummary(dc.context, state);
+    }
+    return Dialog.EndOfTurn;
+  }
+
+  private async ask(context: TurnContext, state: FormRunState, slot: SlotDefinition): Promise<void> {
+    const prompt = promptFor(this.form, slot, this.services.localeOf(context), state.values);
+    await sendReply(context, prompt.text, prompt.actions);
+  }
+
+  private summarySlots(state: FormRunState): SlotDefinition[] {
+    return applicableSlots(this.form, state.values).filter((slot) => !slot.hiddenInSummary);
+  }
+
+  private async showSummary(context: TurnContext, state: FormRunState): Promise<void> {
+    const locale = this.services.localeOf(context);
+    const lines = this.summarySlots(state).map(
+      (slot, i) =>
+        t(locale, 'form:summaryLine', {
+          number: i + 1,
+          label: t(locale, slot.label),
+          value: describeValue(slot, state.values[slot.name], locale),
+        }),
+    );
+    const text = [t(locale, this.form.summary.title), ...lines, '', t(locale, this.form.summary.confirmHint)].join('\n');
+    await sendReply(context, text, [t(locale, 'form:action.confirm'), t(locale, 'form:action.edit')]);
+  }
+
+  private async askWhichField(context: TurnContext): Promise<void> {
+    await sendReply(context, t(this.services.localeOf(context), 'form:whichField'));
+  }
+
+  private async onSummaryAnswer(dc: DialogContext, state: FormRunState, text: string): Promise<DialogTurnResult> {
+    const locale = this.services.localeOf(dc.context);
+    const field = findSlotByName(this.summarySlots(state), text);
+    if (field) return this.askToChange(dc, state, field);
+    const yesNo = parseYesNo(text);
+    if (yesNo === true || normalizeAnswer(text) === normalizeAnswer(t(locale, 'form:action.confirm'))) {
+      return this.complete(dc, state);
+    }
+    if (yesNo === false || EDIT[locale].concat(EDIT['zh-CN'], EDIT['en-US']).map(normalizeAnswer).includes(normalizeAnswer(text))) {
+      state.phase = 'pickField';
+      await this.askWhichField(dc.context);
+      return Dialog.EndOfTurn;
+    }
+    await sendReply(dc.context, t(locale, 'form:summaryNotUnderstood'), [
+      t(locale, 'form:action.confirm'),
+      t(locale, 'form:action.edit'),
+    ]);
+    return Dialog.EndOfTurn;
+  }
+
+  private async onFieldPicked(dc: DialogContext, state: FormRunState, text: string): Promise<DialogTurnResult> {
+    const field = findSlotByName(this.summarySlots(state), text);
+    if (field) return this.askToChange(dc, state, field);
+    await sendReply(dc.context, t(this.services.localeOf(dc.context), 'form:fieldNotFound'));
+    return Dialog.EndOfTurn;
+  }
+
+  private async askToChange(dc: DialogContext, state: FormRunState, slot: SlotDefinition): Promise<DialogTurnResult> {
+    state.phase = 'asking';
+    state.current = slot.name;
+    state.tries = 0;
+    await this.ask(dc.context, state, slot);
+    return Dialog.EndOfTurn;
+  }
+
+  private async complete(dc: DialogContext, state: FormRunState): Promise<DialogTurnResult> {
+    const { activity } = dc.context;
+    const locale = this.services.localeOf(dc.context);
+    let outcome: FormOutcome;
+    try {
+      outcome = await this.form.complete(state.values, {
+      conversationId: activity.conversation.id,
+      channel: activity.channelId,
+      userId: activity.from.id,
+      locale,
+      runId: state.runId,
+        say: (key, vars, actions) => sendReply(dc.context, t(locale, key, vars), actions),
+      });
+    } catch (error) {
+      // The answers stay in the form; the merchant can confirm again once the desk answers.
+      this.services.reportError(error, 'form_completion_failed');
+      await sendReply(dc.context, t(locale, 'form:completionFailed'), [t(locale, 'form:action.confirm')]);
+      return Dialog.EndOfTurn;
+    }
+    return dc.endDialog({ status: 'completed', outcome } satisfies FormResult);
+  }
+}

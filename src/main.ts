@@ -1,0 +1,58 @@
+/**
+ * `npm start`: reads the configuration, opens storage, serves the web chat, the desk API and the
+ * channel endpoints, and prints where they are. Stops cleanly on SIGINT/SIGTERM.
+ */
+import { createAssistant } from './app.ts';
+import { createHttpApp } from './http/create-http-app.ts';
+import { startHttpServer } from './http/start-server.ts';
+import { randomIds } from './platform/clock-and-ids.ts';
+import { ConfigError, loadConfig, readDotEnv } from './platform/config.ts';
+import { createLogger } from './platform/logger.ts';
+
+async function main(): Promise<void> {
+  readDotEnv();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env, () => randomIds.secret());
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.LOG_LEVEL);
+  const assistant = await createAssistant({ config, logger });
+  const app = createHttpApp({ config, logger, router: assistant.router, events: assistant.events, desk: assistant.desk });
+  const server = await startHttpServer(app, config.PORT, config.HOST);
+  const storage = config.storageUrl.replace(/\/\/[^@/]*@/, '//***@');
+  process.stdout.write(
+    [
+      `POS unbind assistant is running (storage: ${storage})`,
+      `  Web chat:  ${server.url}/`,
+      `  Desk API:  ${server.url}/api/desk/tickets  (Authorization: Bearer ${config.deskTokenGenerated ? config.DESK_API_TOKEN : '<DESK_API_TOKEN>'})`,
+      config.deskTokenGenerated ? '  (DESK_API_TOKEN was not set: a token was generated for this run only.)' : '',
+      '',
+    ]
+      .filter((line, i, all) => line !== '' || i === all.length - 1)
+      .join('\n'),
+  );
+  logger.info({ url: server.url }, 'server started');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    await server.close();
+    await assistant.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
