@@ -89,6 +89,11 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   /** Goes back to the previous question. */
   async goBack(dc: DialogContext): Promise<DialogTurnResult> {
     const state = dc.activeDialog!.state as FormRunState;
+    if (state.phase === 'pickField') {
+      state.phase = 'summary';
+      await this.showSummary(dc.context, state);
+      return Dialog.EndOfTurn;
+    }
     const locale = this.services.localeOf(dc.context);
     const applicable = applicableSlots(this.form, state.values).map((s) => s.name);
     const previous = state.answered.filter((name) => applicable.includes(name) && name !== state.current).pop();
