@@ -4,6 +4,7 @@
  */
 import { createUnbindForm } from '../dialogs/unbind-form.ts';
 import { AssistantBot } from './bot/assistant-bot.ts';
+import { createTurnStorage } from './bot/keyv-bot-storage.ts';
 import { createBotTurnRunner } from './channels/bot-turn-runner.ts';
 import { ConversationEventHub } from './conversation/conversation-events.ts';
 import { createConversationRouter } from './conversation/conversation-router.ts';
@@ -37,7 +38,13 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const ids = deps.ids ?? randomIds;
   const store = await openStore(deps.config.storageUrl, { namespace: deps.storageNamespace });
   const desk = new BuiltinDesk(store, clock);
-  const bot = new AssistantBot({ store, desk, form: createUnbindForm({ desk }), ids, logger: deps.logger });
+  const bot = new AssistantBot({
+    turnStorage: () => createTurnStorage(store),
+    desk,
+    form: createUnbindForm({ desk }),
+    ids,
+    logger: deps.logger,
+  });
   const router = createConversationRouter({
     store,
     runTurn: createBotTurnRunner(bot, clock),

@@ -3,7 +3,7 @@
  * work at any step (one place for interruptions), and otherwise lets the form dialog run.
  * State is loaded and saved once per turn through version-checked storage.
  */
-import { ActivityHandler, ConversationState, type StatePropertyAccessor, type TurnContext } from 'botbuilder';
+import { ActivityHandler, ConversationState, type StatePropertyAccessor, type Storage, type TurnContext } from 'botbuilder';
 import { DialogSet, type DialogContext, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
 import type { SupportDesk } from '../desk/support-desk.ts';
@@ -15,9 +15,7 @@ import { detectLocale } from '../i18n/detect-locale.ts';
 import { DEFAULT_LOCALE, isLocale, t } from '../i18n/translate.ts';
 import type { IdGenerator } from '../platform/clock-and-ids.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { VersionedStore } from '../storage/versioned-store.ts';
 import type { Locale } from '../validation/ticket.ts';
-import { createTurnStorage } from './keyv-bot-storage.ts';
 
 /** Longer messages are refused politely: the longest answer is a 2,048-character link. */
 export const MAX_MESSAGE_CHARS = 2500;
@@ -41,7 +39,8 @@ const TURN_STATE = Symbol('assistant turn state');
 const LOCALE = Symbol('turn locale');
 
 export interface AssistantBotDeps {
-  store: VersionedStore;
+  /** Storage for one turn's state; a fresh view per turn lets it check versions on save. */
+  turnStorage: () => Storage;
   desk: SupportDesk;
   form: FormDefinition;
   ids: IdGenerator;
@@ -66,7 +65,7 @@ export class AssistantBot extends ActivityHandler {
 
   /** Runs one turn with freshly loaded state, and saves it (version-checked) at the end. */
   override async run(context: TurnContext): Promise<void> {
-    const conversationState = new ConversationState(createTurnStorage(this.deps.store));
+    const conversationState = new ConversationState(this.deps.turnStorage());
     const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogs'));
     dialogs.add(this.formDialog);
     const turn: TurnState = { conversationState, profile: conversationState.createProperty('profile'), dialogs };
