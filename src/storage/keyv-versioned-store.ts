@@ -1,0 +1,169 @@
+/**
+ * VersionedStore on a keyv adapter plus one native compare-and-swap per backend.
+ *
+ * Records are kept in keyv's own layout: the adapter row/string holds keyv's envelope
+ * `{"value": {"value": …, "version": …}, "expires": …}` serialized with JSON.
+ *
+ * Reads go to the adapter, not to `keyv.get`/`getMany`/`iterator`: those delete an expired row
+ * unconditionally after reading it, which can delete a record another process wrote in between
+ * (a lost update). Here expired rows are removed only by a conditional swap of the exact bytes read.
+ */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import { type PutOptions, type StoredRecord, VersionConflictError, type VersionedStore } from './versioned-store.ts';
+
+/** What a backend adds under keyv's connection. Keys here are full (namespaced) keys; values are raw strings. */
+export interface CasBackend {
+  readonly keyv: Keyv;
+  /**
+   * Atomically: if the stored raw value is exactly `expected` (undefined: no row), store `next`
+   * (undefined: delete the row) and return true; otherwise change nothing and return false.
+   */
+  swap(key: string, expected: string | undefined, next: string | undefined, ttlMs?: number): Promise<boolean>;
+  /** Raw rows whose key starts with `prefix`, expired ones included. */
+  scan(prefix: string): Promise<Array<[key: string, raw: string]>>;
+}
+
+interface Envelope<T> {
+  value: StoredRecord<T>;
+  expires?: number;
+}
+
+/** Keyv configured the way every backend needs it. */
+export function createKeyv(adapter: KeyvStoreAdapter): Keyv {
+  return new Keyv(adapter, {
+    // We prefix keys ourselves: keyv's prefixing skips keys that already start with `namespace:` in get()
+    // but not in getMany(), and with the Redis adapter it would be applied twice.
+    namespace: undefined,
+    useKeyPrefix: false,
+    throwOnErrors: true,
+    // Plain JSON, the round trip MemoryStorage does too (keyv's default serializer rewrites strings that start
+    // with ':' and revives ':base64:' strings as Buffers), so the raw text is standard JSON for SQL to inspect.
+    serialize: JSON.stringify,
+    deserialize: JSON.parse,
+  });
+}
+
+const MAX_ATTEMPTS = 200;
+
+export class KeyvVersionedStore implements VersionedStore {
+  private readonly adapter: KeyvStoreAdapter;
+  private readonly prefix: string;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly backend: CasBackend,
+    namespace: string,
+  ) {
+    this.adapter = backend.keyv.store as KeyvStoreAdapter;
+    this.prefix = `${namespace}:`;
+  }
+
+  async get<T>(key: string): Promise<StoredRecord<T> | undefined> {
+    return (await this.getMany<T>([key])).get(key);
+  }
+
+  async getMany<T>(keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
+    const full = keys.map((key) => this.prefix + key);
+    const raws = full.length === 0 ? [] : await this.readRaw(full);
+    const found = new Map<string, StoredRecord<T>>();
+    await Promise.all(
+      keys.map(async (key, i) => {
+        const envelope = await this.live<T>(full[i]!, raws[i]);
+        if (envelope) found.set(key, envelope.value);
+      }),
+    );
+    // Promise.all settles out of order: rebuild in request order for predictable iteration.
+    return new Map(keys.filter((key) => found.has(key)).map((key) => [key, found.get(key)!]));
+  }
+
+  async put<T>(key: string, value: T, options: PutOptions = {}): Promise<string> {
+    const { expected } = options;
+    const ttlMs = normalizeTtl(options.ttlMs);
+    const full = this.prefix + key;
+    const version = randomUUID();
+    const expires = ttlMs ? Date.now() + ttlMs : undefined;
+    // Serialize before the first await, so a caller mutating `value` afterwards cannot change what is stored.
+    const raw = JSON.stringify({ value: { value, version }, expires } satisfies Envelope<T>);
+    if (expected === undefined || expected === '*') {
+      await this.adapter.set(full, raw, ttlMs);
+      return version;
+    }
+    const [current] = await this.readRaw([full]);
+    // An expired row is not cleaned up here: the swap below replaces exactly those bytes.
+    const live = unexpired<T>(current);
+    const holds = expected === null ? live === undefined : live?.value.version === expected;
+    // The check above only fails fast; the swap re-checks the exact bytes atomically in the backend.
+    if (!holds || !(await this.backend.swap(full, current, raw, ttlMs))) {
+      throw new VersionConflictError(key);
+    }
+    return version;
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.backend.keyv.delete(this.prefix + key);
+  }
+
+  async increment(key: string): Promise<number> {
+    const full = this.prefix + key;
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const [current] = await this.readRaw([full]);
+      const live = unexpired<unknown>(current);
+      const count = live?.value.value ?? 0;
+      if (typeof count !== 'number') throw new TypeError(`Storage: "${key}" does not hold a number`);
+      const expires = live?.expires;
+      const raw = JSON.stringify({ value: { value: count + 1, version: randomUUID() }, expires });
+      const ttlMs = expires === undefined ? undefined : Math.max(1, Math.ceil(expires - Date.now()));
+      if (await this.backend.swap(full, current, raw, ttlMs)) return count + 1;
+      // Lost the race: someone else's increment landed. Back off a little, with jitter, so callers spread out.
+      await sleep(Math.random() * Math.min(2 ** attempt, 50));
+    }
+    throw new Error(`Storage: increment of "${key}" kept conflicting (${MAX_ATTEMPTS} attempts)`);
+  }
+
+  async keys(prefix: string): Promise<string[]> {
+    const rows = await this.backend.scan(this.prefix + prefix);
+    const live = await Promise.all(rows.map(async ([full, raw]) => ((await this.live(full, raw)) ? full : undefined)));
+    return live
+      .filter((full): full is string => full !== undefined)
+      .map((full) => full.slice(this.prefix.length))
+      .sort();
+  }
+
+  /** Idempotent: ending a pg pool or closing an SQLite handle twice would throw. */
+  close(): Promise<void> {
+    this.closing ??= this.backend.keyv.disconnect();
+    return this.closing;
+  }
+
+  private async readRaw(full: string[]): Promise<Array<string | undefined>> {
+    // All three adapters have getMany (one query / MGET); keep a fallback for any other adapter.
+    const raws = this.adapter.getMany
+      ? await this.adapter.getMany<string>(full)
+      : await Promise.all(full.map((key) => this.adapter.get<string>(key)));
+    return raws.map((raw) => (typeof raw === 'string' ? raw : undefined));
+  }
+
+  /** Decodes a raw row; an expired one is removed (only if still those exact bytes) and reported absent. */
+  private async live<T>(full: string, raw: string | undefined): Promise<Envelope<T> | undefined> {
+    const envelope = unexpired<T>(raw);
+    if (raw !== undefined && envelope === undefined) await this.backend.swap(full, raw, undefined);
+    return envelope;
+  }
+}
+
+/** The decoded envelope, or undefined when there is no row or it has expired (keyv's rule: now > expires). */
+function unexpired<T>(raw: string | undefined): Envelope<T> | undefined {
+  if (raw === undefined) return undefined;
+  const envelope = JSON.parse(raw) as Envelope<T>;
+  return typeof envelope.expires === 'number' && Date.now() > envelope.expires ? undefined : envelope;
+}
+
+/** 0 or absent: no expiry (as in keyv). Whole milliseconds, because Redis PX rejects fractions. */
+function normalizeTtl(ttlMs: number | undefined): number | undefined {
+  if (ttlMs !== undefined && !(Number.isFinite(ttlMs) && ttlMs >= 0)) {
+    throw new RangeError(`Storage: ttlMs must be a non-negative number, got ${ttlMs}`);
+  }
+  return ttlMs ? Math.ceil(ttlMs) : undefined;
+}

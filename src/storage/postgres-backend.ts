@@ -1,0 +1,59 @@
+/**
+ * PostgreSQL backend: @keyv/postgres's table and statements, but on a pool of our own.
+ *
+ * @keyv/postgres 2.2.3 keeps ONE module-global pg pool: stores opened with the same URL share it, and
+ * `disconnect()` ends whatever pool is global at that moment, so closing one store breaks the others
+ * (or, with different URLs, ends another store's pool and leaks its own). It also attaches no 'error'
+ * listener to the pool, so an idle connection dropped by the server would crash the process.
+ * Overriding `connect()`/`disconnect()` gives each store its own pool with a listener and a connect timeout.
+ */
+import { createRequire } from 'node:module';
+import KeyvPostgres from '@keyv/postgres';
+import { type CasBackend, createKeyv } from './keyv-versioned-store.ts';
+import { type SqlQuery, sqlCas } from './sql-cas.ts';
+
+interface PgPool {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+  end(): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+}
+interface PgModule {
+  Pool: new (config: { connectionString: string; connectionTimeoutMillis?: number }) => PgPool;
+}
+
+// pg is @keyv/postgres's dependency (it ships no types): load the very copy the adapter uses.
+const requireFromAdapter = createRequire(createRequire(import.meta.url).resolve('@keyv/postgres'));
+const pg = requireFromAdapter('pg') as PgModule;
+
+/** Longer keys than keyv's default VARCHAR(255): channel/conversation/user ids make bot state keys long. */
+const KEY_SIZE = 1024;
+
+export async function openPostgresBackend(storageUrl: string): Promise<CasBackend> {
+  const pool = new pg.Pool({ connectionString: storageUrl, connectionTimeoutMillis: 10_000 });
+  // Errors of idle connections are reported again by the next query that needs a connection.
+  pool.on('error', () => undefined);
+
+  class OwnPoolPostgres extends KeyvPostgres {
+    // Called from KeyvPostgres's constructor; returns the query function all of its statements use.
+    override async connect() {
+      return async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows;
+    }
+    override async disconnect() {
+      await pool.end();
+    }
+  }
+
+  const adapter = new OwnPoolPostgres({ uri: storageUrl, keySize: KEY_SIZE });
+  const keyv = createKeyv(adapter);
+  const table = `${adapter.opts.schema}.${adapter.opts.table}`;
+  const query: SqlQuery = (sql, params) => adapter.query(sql, params);
+  try {
+    // The adapter swallows a failed CREATE TABLE (it only emits 'error'); this fails loudly instead.
+    await query(`SELECT 1 FROM ${table} LIMIT 1`, []);
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw error;
+  }
+  const cas = sqlCas(query, { table, param: (n) => `$${n}`, startsWith: 'starts_with(key, $1)' });
+  return { keyv, ...cas };
+}

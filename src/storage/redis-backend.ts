@@ -1,0 +1,80 @@
+/**
+ * Redis backend: @keyv/redis over a client we create (so we choose its reconnect policy), CAS as a Lua
+ * script, which Redis runs atomically: compare the stored string with the one we read, then SET/DEL.
+ * Expiry is native (PX) as well as inside keyv's envelope, so expired keys disappear without cleanup.
+ */
+import KeyvRedis, { createClient } from '@keyv/redis';
+import { type CasBackend, createKeyv } from './keyv-versioned-store.ts';
+
+// ARGV: [1] '1' if a value is expected (else: expect no key), [2] expected value,
+//       [3] '1' to write (else: delete), [4] new value, [5] PX milliseconds or ''.
+const SWAP = `
+local current = redis.call('GET', KEYS[1])
+if ARGV[1] == '1' then
+  if current ~= ARGV[2] then return 0 end
+elseif current then
+  return 0
+end
+if ARGV[3] ~= '1' then
+  redis.call('DEL', KEYS[1])
+elseif ARGV[5] ~= '' then
+  redis.call('SET', KEYS[1], ARGV[4], 'PX', ARGV[5])
+else
+  redis.call('SET', KEYS[1], ARGV[4])
+end
+return 1`;
+
+/** Escapes glob metacharacters so SCAN MATCH treats the prefix literally. */
+const globEscape = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+export async function openRedisBackend(storageUrl: string): Promise<CasBackend> {
+  const client = createClient({
+    url: storageUrl,
+    socket: {
+      connectTimeout: 5_000,
+      // @keyv/redis's default strategy retries forever, so with Redis down every call would hang instead of
+      // failing. Give up after a few tries: pending commands then reject, and the adapter reconnects afresh
+      // on the next call (getClient() reconnects a closed client).
+      reconnectStrategy: (retries, cause) => (retries >= 5 ? cause : Math.min(100 * 2 ** retries, 1_000)),
+    },
+  });
+  // Without a listener node-redis' 'error' events would crash the process; failures still reach callers
+  // as rejected commands.
+  client.on('error', () => undefined);
+  // Connect here, not lazily in the adapter: its failure message hides the cause (e.g. ECONNREFUSED).
+  await client.connect();
+
+  // throwOnErrors on the adapter too: keyv's own flag does not reach it, and without it a failed GET
+  // is reported as "no value".
+  const adapter = new KeyvRedis(client, { throwOnErrors: true, throwOnConnectError: true });
+  const keyv = createKeyv(adapter);
+  /** The live client: the adapter reconnects it when it was closed. */
+  const connected = async () => (await adapter.getClient()) as typeof client;
+
+  return {
+    keyv,
+    async swap(key, expected, next, ttlMs) {
+      const args = [
+        expected === undefined ? '0' : '1',
+        expected ?? '',
+        next === undefined ? '0' : '1',
+        next ?? '',
+        ttlMs === undefined ? '' : String(ttlMs),
+      ];
+      return (await (await connected()).eval(SWAP, { keys: [key], arguments: args })) === 1;
+    },
+    async scan(prefix) {
+      const redis = await connected();
+      const keys = new Set<string>();
+      let cursor = '0';
+      do {
+        const page = await redis.scan(cursor, { MATCH: `${globEscape(prefix)}*`, COUNT: 500, TYPE: 'string' });
+        cursor = String(page.cursor);
+        for (const key of page.keys) keys.add(key); // SCAN may return a key more than once
+      } while (cursor !== '0');
+      const list = [...keys];
+      const values = list.length === 0 ? [] : await redis.mGet(list);
+      return list.flatMap((key, i) => (typeof values[i] === 'string' ? [[key, values[i]] as [string, string]] : []));
+    },
+  };
+}

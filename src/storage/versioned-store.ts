@@ -1,0 +1,87 @@
+/**
+ * The project's one storage core: JSON records with opaque versions and an atomic compare-and-set,
+ * on keyv over SQLite, Redis or PostgreSQL. Backends are loaded on demand so that, for example,
+ * a Redis deployment never loads the native sqlite3 module.
+ */
+
+/** Thrown when `put`'s `expected` no longer holds. The message is MemoryStorage's eTag-conflict text. */
+export class VersionConflictError extends Error {
+  readonly code = 'storage_version_conflict';
+
+  constructor(readonly key: string) {
+    super(`Storage: error writing "${key}" due to eTag conflict.`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+export interface StoredRecord<T> {
+  value: T;
+  version: string;
+}
+
+export interface PutOptions {
+  /** undefined or '*': write whatever is stored; null: only if absent; a version: only if still that version */
+  expected?: string | null;
+  /** Lifetime in milliseconds; absent or 0 means the record never expires. */
+  ttlMs?: number;
+}
+
+/**
+ * A key-value store of JSON values, each with a version that changes on every write.
+ *
+ * - Values are stored as deep copies (JSON round trip): mutating what you put or got changes nothing stored.
+ * - `put` with `expected` is an atomic compare-and-set across processes and connections: of two writers
+ *   holding the same version, exactly one succeeds and the other gets a `VersionConflictError`.
+ * - Expired records are absent for every operation (get, getMany, keys, expected: null, increment).
+ * - Keys are plain strings; the store adds its namespace prefix itself.
+ */
+export interface VersionedStore {
+  get<T>(key: string): Promise<StoredRecord<T> | undefined>;
+  /** Only keys that exist (and have not expired) appear in the result. */
+  getMany<T>(keys: readonly string[]): Promise<Map<string, StoredRecord<T>>>;
+  /** Returns the new version; throws VersionConflictError when `expected` does not hold. */
+  put<T>(key: string, value: T, options?: PutOptions): Promise<string>;
+  /** Deleting a missing key is a no-op. */
+  delete(key: string): Promise<void>;
+  /** Atomically adds 1 and returns the new value (first call → 1). A remaining ttl is kept. */
+  increment(key: string): Promise<number>;
+  /** All live keys that start with prefix, sorted. */
+  keys(prefix: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export interface OpenStoreOptions {
+  /** Key prefix (default `keyv`, keyv's own): stores with different namespaces never see each other's keys. */
+  namespace?: string;
+}
+
+/**
+ * Opens a store from a URL: `sqlite:///abs/path/file.sqlite` (parent directory created),
+ * `redis://…` / `rediss://…`, `postgres://…` / `postgresql://…`.
+ * Connects eagerly, so an unreachable or misconfigured backend fails here rather than on the first turn.
+ */
+export async function openStore(storageUrl: string, options: OpenStoreOptions = {}): Promise<VersionedStore> {
+  const namespace = options.namespace ?? 'keyv';
+  if (namespace === '') throw new Error('Storage namespace must not be empty');
+  const scheme = /^([a-z]+):\/\//.exec(storageUrl)?.[1];
+  const { KeyvVersionedStore } = await import('./keyv-versioned-store.ts');
+  switch (scheme) {
+    case 'sqlite': {
+      const { openSqliteBackend } = await import('./sqlite-backend.ts');
+      return new KeyvVersionedStore(await openSqliteBackend(storageUrl), namespace);
+    }
+    case 'redis':
+    case 'rediss': {
+      const { openRedisBackend } = await import('./redis-backend.ts');
+      return new KeyvVersionedStore(await openRedisBackend(storageUrl), namespace);
+    }
+    case 'postgres':
+    case 'postgresql': {
+      const { openPostgresBackend } = await import('./postgres-backend.ts');
+      return new KeyvVersionedStore(await openPostgresBackend(storageUrl), namespace);
+    }
+    default:
+      // Never echo the URL: it may carry a password.
+      throw new Error(`Unsupported storage URL scheme "${scheme ?? ''}": use sqlite://, redis:// or postgres://`);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * VersionedBotStorage and createTurnStorage, for real on SQLite, Redis and PostgreSQL:
+ * MemoryStorage's eTag sequence (PROTOCOLS 3.4), and conflicting saves from two "instances".
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Activity, ConversationState, TestAdapter, TurnContext } from 'botbuilder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTurnStorage, VersionedBotStorage } from '../../src/bot/keyv-bot-storage.ts';
+import { openStore, VersionConflictError, type VersionedStore } from '../../src/storage/versioned-store.ts';
+
+const tmp = await mkdtemp(path.join(tmpdir(), 'bot-storage-'));
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+const backends = [
+  { name: 'sqlite', url: `sqlite://${path.join(tmp, 'bot.sqlite')}` },
+  { name: 'redis', url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
+  { name: 'postgres', url: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
+];
+
+describe.each(backends)('bot storage on $name', ({ url }) => {
+  const namespace = `test-${randomUUID()}`;
+  let a: VersionedStore; // instance A's store
+  let b: VersionedStore; // instance B's store: another connection to the same backend
+
+  beforeAll(async () => {
+    a = await openStore(url, { namespace });
+    b = await openStore(url, { namespace });
+  });
+
+  afterAll(async () => {
+    for (const key of await a.keys('')) await a.delete(key);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('follows the MemoryStorage eTag sequence', async () => {
+    const storage = new VersionedBotStorage(a);
+    await storage.write({ item: { count: 1 } });
+    const first = await storage.read(['item', 'absent']);
+    expect(Object.keys(first)).toEqual(['item']);
+    expect(first.item).toEqual({ count: 1, eTag: expect.any(String) });
+    const eTag = first.item.eTag as string;
+
+    await storage.write({ item: { count: 2, eTag } });
+    const stale = storage.write({ item: { count: 3, eTag } });
+    await expect(stale).rejects.toThrow('eTag conflict');
+    await expect(stale).rejects.toBeInstanceOf(VersionConflictError);
+    expect((await storage.read(['item'])).item.count).toBe(2);
+
+    await storage.write({ item: { count: 4, eTag: '*' } });
+    const latest = (await storage.read(['item'])).item;
+    expect(latest.count).toBe(4);
+    expect(latest.eTag).not.toBe(eTag);
+    expect((await a.get('item'))?.value).toEqual({ count: 4 }); // the eTag is not stored inside the value
+
+    await storage.delete(['item']);
+    expect(await storage.read(['item'])).toEqual({});
+    await expect(storage.delete(['item'])).resolves.toBeUndefined();
+    // As in MemoryStorage, an eTag is not checked when nothing is stored.
+    await storage.write({ item: { count: 5, eTag } });
+    expect((await storage.read(['item'])).item.count).toBe(5);
+  });
+
+  it('a turn detects a write made by another instance since its read', async () => {
+    await a.put('existing', { step: 1 });
+    const turnA = createTurnStorage(a);
+    const turnB = createTurnStorage(b);
+    await turnA.read(['existing', 'fresh']);
+    await turnB.read(['existing', 'fresh']);
+
+    await turnB.write({ existing: { step: 2, eTag: '*' }, fresh: { by: 'B', eTag: '*' } });
+    await turnB.write({ existing: { step: 3, eTag: '*' } }); // B saving twice in its turn is fine
+
+    await expect(turnA.write({ existing: { step: 2, eTag: '*' } })).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(turnA.write({ fresh: { by: 'A', eTag: '*' } })).rejects.toThrow('eTag conflict');
+    expect((await a.get('existing'))?.value).toEqual({ step: 3 });
+    expect((await a.get('fresh'))?.value).toEqual({ by: 'B' });
+
+    // The next turn reads the new state and saves normally; keys it never read are written unconditionally.
+    const nextTurn = createTurnStorage(a);
+    await nextTurn.read(['existing']);
+    await nextTurn.write({ existing: { step: 4, eTag: '*' }, unread: { x: 1, eTag: '*' } });
+    expect((await b.get('existing'))?.value).toEqual({ step: 4 });
+  });
+
+  it('ConversationState on turn storage rejects the second of two concurrent saves', async () => {
+    const activity: Partial<Activity> = {
+      type: 'message',
+      channelId: 'test',
+      conversation: { id: `conv-${randomUUID()}`, isGroup: false, conversationType: '', name: '' },
+      from: { id: 'merchant', name: 'merchant' },
+      recipient: { id: 'bot', name: 'bot' },
+      text: 'hi',
+    };
+    const turn = (store: VersionedStore) => {
+      const state = new ConversationState(createTurnStorage(store));
+      const context = new TurnContext(new TestAdapter(), activity);
+      return { state, context, count: state.createProperty<number>('count') };
+    };
+    const instanceA = turn(a);
+    const instanceB = turn(b);
+    const seenByA = await instanceA.count.get(instanceA.context, 0);
+    const seenByB = await instanceB.count.get(instanceB.context, 0);
+    await instanceB.count.set(instanceB.context, seenByB + 1);
+    await instanceB.state.saveChanges(instanceB.context);
+    await instanceA.count.set(instanceA.context, seenByA + 1);
+    await expect(instanceA.state.saveChanges(instanceA.context)).rejects.toBeInstanceOf(VersionConflictError);
+
+    const check = turn(a);
+    expect(await check.count.get(check.context, 0)).toBe(1);
+  });
+});
