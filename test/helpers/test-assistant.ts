@@ -27,13 +27,16 @@ export function tempSqliteUrl(): { url: string; dir: string; cleanup(): void } {
   return { url: `sqlite://${path.join(dir, 'test.sqlite')}`, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export async function openTestChat(options: { storageUrl?: string; conversationId?: string } = {}): Promise<TestChat> {
+export async function openTestChat(
+  options: { storageUrl?: string; storageNamespace?: string; conversationId?: string } = {},
+): Promise<TestChat> {
   const temp = options.storageUrl ? undefined : tempSqliteUrl();
   const assistant = await createAssistant({
     config: { storageUrl: options.storageUrl ?? temp!.url },
     logger: createLogger('silent'),
     clock: createFixedClock(TEST_START),
     ids: createSequentialIds('run'),
+    storageNamespace: options.storageNamespace,
   });
   const conversationId = options.conversationId ?? 'conv-1';
   const say: TestChat['say'] = (text, opts = {}) =>
