@@ -3,8 +3,14 @@
  * work at any step (one place for interruptions), and otherwise lets the form dialog run.
  * State is loaded and saved once per turn through version-checked storage.
  */
-import { ActivityHandler, ConversationState, type StatePropertyAccessor, type Storage, type TurnContext } from 'botbuilder';
-import { DialogSet, type DialogContext, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import {
+  ActivityHandler,
+  ConversationState,
+  type StatePropertyAccessor,
+  type Storage,
+  type TurnContext,
+} from 'botbuilder';
+import { type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
 import type { SupportDesk } from '../desk/support-desk.ts';
 import { recognizeCommand } from '../engine/answer-matching.ts';
@@ -95,7 +101,7 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     if (dc.activeDialog) {
-      await this.afterForm(dc, profile, await dc.continueDialog());
+      this.afterForm(profile, await dc.continueDialog());
       return;
     }
     const lastTicket = profile.ticketIds?.at(-1);
@@ -120,13 +126,14 @@ export class AssistantBot extends ActivityHandler {
         return this.repromptOrIdle(dc);
       }
       case 'cancel':
-        if (!dc.activeDialog) return sendReply(context, t(locale, 'bot:nothingToCancel'), [t(locale, 'bot:action.start')]);
+        if (!dc.activeDialog)
+          return sendReply(context, t(locale, 'bot:nothingToCancel'), [t(locale, 'bot:action.start')]);
         await dc.cancelAllDialogs();
         return sendReply(context, t(locale, 'bot:cancelled'), [t(locale, 'bot:action.start')]);
       case 'restart':
         await dc.cancelAllDialogs();
         await sendReply(context, t(locale, 'bot:restarted'));
-        await this.afterForm(dc, profile, await dc.beginDialog(this.formDialog.id));
+        this.afterForm(profile, await dc.beginDialog(this.formDialog.id));
         return;
       case 'back':
         if (!dc.activeDialog) return this.repromptOrIdle(dc);
@@ -150,14 +157,11 @@ export class AssistantBot extends ActivityHandler {
 
   private async startForm(dc: DialogContext, profile: ConversationProfile): Promise<void> {
     await sendReply(dc.context, t(localeOf(dc.context), 'bot:welcome'));
-    await this.afterForm(dc, profile, await dc.beginDialog(this.formDialog.id));
+    this.afterForm(profile, await dc.beginDialog(this.formDialog.id));
   }
 
-  private async afterForm(
-    dc: DialogContext,
-    profile: ConversationProfile,
-    result: { status: DialogTurnStatus; result?: unknown },
-  ): Promise<void> {
+  /** Remembers the ticket a completed form filed. */
+  private afterForm(profile: ConversationProfile, result: { status: DialogTurnStatus; result?: unknown }): void {
     if (result.status !== DialogTurnStatus.complete) return;
     const formResult = result.result as FormResult | undefined;
     const reference = formResult?.status === 'completed' ? formResult.outcome.reference : undefined;
@@ -188,7 +192,10 @@ export class AssistantBot extends ActivityHandler {
       },
       `${activity.conversation.id}:${activity.id}`,
     );
-    await sendReply(dc.context, t(locale, phone ? 'bot:callbackFiled' : 'bot:callbackFiledNoPhone', { id: callback.id }));
+    await sendReply(
+      dc.context,
+      t(locale, phone ? 'bot:callbackFiled' : 'bot:callbackFiledNoPhone', { id: callback.id }),
+    );
   }
 }
 

@@ -2,9 +2,9 @@
  * Glue between the conversation router and botbuilder for channels that answer within the
  * request: an InboundMessage becomes a message Activity, the bot's replies become OutboundReplies.
  */
-import { type Activity, ActivityHandler, ActivityTypes } from 'botbuilder';
-import type { OutboundReply } from '../conversation/messages.ts';
+import { type Activity, type ActivityHandler, ActivityTypes } from 'botbuilder';
 import type { TurnRunner } from '../conversation/conversation-router.ts';
+import type { OutboundReply } from '../conversation/messages.ts';
 import type { Clock } from '../platform/clock-and-ids.ts';
 import { CollectingAdapter } from './collecting-adapter.ts';
 

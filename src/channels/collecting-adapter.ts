@@ -15,7 +15,10 @@ const REPLIES = Symbol('collected replies');
 
 export class CollectingAdapter extends BotAdapter {
   /** Runs the bot on one inbound activity and returns its message replies, in order. */
-  async process(activity: Partial<Activity>, logic: (context: TurnContext) => Promise<void>): Promise<Partial<Activity>[]> {
+  async process(
+    activity: Partial<Activity>,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<Partial<Activity>[]> {
     const context = new TurnContext(this, activity);
     const replies: Partial<Activity>[] = [];
     context.turnState.set(REPLIES, replies);

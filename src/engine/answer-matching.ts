@@ -13,7 +13,7 @@ export function normalizeAnswer(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[\p{Extended_Pictographic}\u{FE0F}]/gu, '')
+    .replace(/\p{Extended_Pictographic}|\u{FE0F}/gu, '')
     .replace(/^[\s\p{P}]+|[\s\p{P}~]+$/gu, '')
     .replace(/\s+/g, ' ')
     .trim();

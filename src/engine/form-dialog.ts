@@ -7,9 +7,10 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { EDIT } from '../../dialogs/vocabulary.ts';
 import { t } from '../i18n/translate.ts';
 import type { Locale } from '../validation/ticket.ts';
-import { findSlotByName, isSkip, parseChoice, parseYesNo, normalizeAnswer } from './answer-matching.ts';
+import { findSlotByName, isSkip, normalizeAnswer, parseYesNo } from './answer-matching.ts';
 import {
   applicableSlots,
   type FormDefinition,
@@ -17,9 +18,8 @@ import {
   type SlotDefinition,
   type SlotValues,
 } from './form-definition.ts';
-import { checkSlotAnswer, describeValue, optionLines, promptFor } from './slot-prompts.ts';
-import { EDIT } from '../../dialogs/vocabulary.ts';
 import { sendReply } from './send-reply.ts';
+import { checkSlotAnswer, describeValue, optionLines, promptFor } from './slot-prompts.ts';
 
 /** After this many failed answers to one slot, the merchant is offered a person. */
 export const MAX_TRIES_BEFORE_OFFER = 3;
@@ -198,15 +198,16 @@ export class FormDialog extends Dialog<FormDialogOptions> {
 
   private async showSummary(context: TurnContext, state: FormRunState): Promise<void> {
     const locale = this.services.localeOf(context);
-    const lines = this.summarySlots(state).map(
-      (slot, i) =>
-        t(locale, 'form:summaryLine', {
-          number: i + 1,
-          label: t(locale, slot.label),
-          value: describeValue(slot, state.values[slot.name], locale),
-        }),
+    const lines = this.summarySlots(state).map((slot, i) =>
+      t(locale, 'form:summaryLine', {
+        number: i + 1,
+        label: t(locale, slot.label),
+        value: describeValue(slot, state.values[slot.name], locale),
+      }),
     );
-    const text = [t(locale, this.form.summary.title), ...lines, '', t(locale, this.form.summary.confirmHint)].join('\n');
+    const text = [t(locale, this.form.summary.title), ...lines, '', t(locale, this.form.summary.confirmHint)].join(
+      '\n',
+    );
     await sendReply(context, text, [t(locale, 'form:action.confirm'), t(locale, 'form:action.edit')]);
   }
 
@@ -222,7 +223,10 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     if (yesNo === true || normalizeAnswer(text) === normalizeAnswer(t(locale, 'form:action.confirm'))) {
       return this.complete(dc, state);
     }
-    if (yesNo === false || EDIT[locale].concat(EDIT['zh-CN'], EDIT['en-US']).map(normalizeAnswer).includes(normalizeAnswer(text))) {
+    if (
+      yesNo === false ||
+      EDIT[locale].concat(EDIT['zh-CN'], EDIT['en-US']).map(normalizeAnswer).includes(normalizeAnswer(text))
+    ) {
       state.phase = 'pickField';
       await this.askWhichField(dc.context);
       return Dialog.EndOfTurn;
@@ -255,11 +259,11 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     let outcome: FormOutcome;
     try {
       outcome = await this.form.complete(state.values, {
-      conversationId: activity.conversation.id,
-      channel: activity.channelId,
-      userId: activity.from.id,
-      locale,
-      runId: state.runId,
+        conversationId: activity.conversation.id,
+        channel: activity.channelId,
+        userId: activity.from.id,
+        locale,
+        runId: state.runId,
         say: (key, vars, actions) => sendReply(dc.context, t(locale, key, vars), actions),
       });
     } catch (error) {

@@ -67,6 +67,7 @@ export function promptFor(
     if (step > 0) lines.unshift(t(locale, 'form:progress', { step, total: counted.length }));
   }
   const current = values[slot.name];
-  if (current !== undefined) lines.push(t(locale, 'form:currentValue', { value: describeValue(slot, current, locale) }));
+  if (current !== undefined)
+    lines.push(t(locale, 'form:currentValue', { value: describeValue(slot, current, locale) }));
   return { text: lines.join('\n'), actions: actionsFor(slot, locale) };
 }

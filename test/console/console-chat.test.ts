@@ -29,7 +29,16 @@ function startConsole(options: { locale?: 'zh-CN' | 'en-US' } = {}) {
     for (let i = 0; i < 200 && !matches(); i++) await new Promise((r) => setTimeout(r, 10));
     expect(printed).toMatch(pattern);
   };
-  return { input, router, events, errors, finished, waitFor, printed: () => printed, type: (line: string) => input.write(`${line}\n`) };
+  return {
+    input,
+    router,
+    events,
+    errors,
+    finished,
+    waitFor,
+    printed: () => printed,
+    type: (line: string) => input.write(`${line}\n`),
+  };
 }
 
 let running: ReturnType<typeof startConsole> | undefined;

@@ -61,7 +61,11 @@ describe('web chat page', () => {
     await expect.poll(() => bubbles('bot').last().textContent()).toContain('收到：你好');
     expect(await bubbles('merchant').allTextContents()).toEqual(['我: 你好']);
     const [message] = server.router.received;
-    expect(message).toMatchObject({ channel: 'webchat', text: '你好', conversationId: await stored('webchat.conversationId') });
+    expect(message).toMatchObject({
+      channel: 'webchat',
+      text: '你好',
+      conversationId: await stored('webchat.conversationId'),
+    });
     expect(message?.messageId).toMatch(/^[0-9a-f-]{36}$/);
     expect(message?.userId).toBe(await stored('webchat.userId'));
     // The merchant never chose a language, so the bot decides from the text.
@@ -74,6 +78,7 @@ describe('web chat page', () => {
     await expect.poll(() => suggestions().allTextContents()).toEqual(['同意', '不同意']);
     expect(server.router.received.map((m) => m.text)).toEqual(['我要解绑']);
     // Line breaks in bot text survive.
+    // biome-ignore lint/performance/useDomNodeTextContent: innerText shows the rendered line breaks, the point here
     expect(await bubbles('bot').nth(1).innerText()).toContain('办理解绑。\n请先阅读');
     await suggestions().filter({ hasText: '不同意' }).click();
     await expect.poll(() => server.router.received.map((m) => m.text)).toEqual(['我要解绑', '不同意']);
@@ -99,7 +104,11 @@ describe('web chat page', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('店掌柜 POS Unbind Assistant');
     expect(await page.getAttribute('html', 'lang')).toBe('en-US');
     expect(await page.locator('#input').getAttribute('placeholder')).toBe('Type a message…');
-    expect(await suggestions().allTextContents()).toEqual(['Unbind my terminal', 'Check my unbind status', 'Talk to a person']);
+    expect(await suggestions().allTextContents()).toEqual([
+      'Unbind my terminal',
+      'Check my unbind status',
+      'Talk to a person',
+    ]);
     await suggestions().first().click();
     await expect.poll(() => server.router.received[0]?.locale).toBe('en-US');
     await open();
@@ -168,8 +177,8 @@ describe('web chat page', () => {
   it('looks right on a 390×844 phone (screenshot at /tmp/webchat.png)', async () => {
     await suggestions().filter({ hasText: '我要解绑' }).click();
     await expect.poll(() => suggestions().allTextContents()).toEqual(['同意', '不同意']);
-    const box = await page.locator('.composer').boundingBox();
-    expect(box?.y! + box?.height!).toBeLessThanOrEqual(844);
+    const box = (await page.locator('.composer').boundingBox())!;
+    expect(box.y + box.height).toBeLessThanOrEqual(844);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     expect(await titleFits()).toBe(true);
     await page.screenshot({ path: '/tmp/webchat.png' });

@@ -156,7 +156,9 @@ export interface FakeAssistant {
   desk: SupportDesk;
 }
 
-export function createFakeAssistant(options: { script?: Script; tickets?: Ticket[]; callbacks?: CallbackRequest[] } = {}) {
+export function createFakeAssistant(
+  options: { script?: Script; tickets?: Ticket[]; callbacks?: CallbackRequest[] } = {},
+) {
   return {
     router: createFakeRouter(options.script),
     events: createFakeEvents(),

@@ -24,7 +24,11 @@ export interface TestChat {
 
 export function tempSqliteUrl(): { url: string; dir: string; cleanup(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'unbind-test-'));
-  return { url: `sqlite://${path.join(dir, 'test.sqlite')}`, dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    url: `sqlite://${path.join(dir, 'test.sqlite')}`,
+    dir,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 export async function openTestChat(

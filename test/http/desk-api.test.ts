@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleTicket } from '../helpers/fake-router.ts';
-import { DESK_TOKEN, startTestServer, type TestServer } from './http-test-server.ts';
+import { type ApiBody, DESK_TOKEN, startTestServer, type TestServer } from './http-test-server.ts';
 
 let server: TestServer;
 const submitted = sampleTicket();
@@ -22,7 +22,7 @@ afterAll(() => server.close());
 
 async function get(path: string, headers: Record<string, string> = { authorization: `Bearer ${DESK_TOKEN}` }) {
   const response = await fetch(`${server.url}${path}`, { headers });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as ApiBody };
 }
 
 describe('desk API authentication', () => {
@@ -54,7 +54,7 @@ describe('GET /api/desk/tickets', () => {
   it('lists every ticket', async () => {
     const { status, body } = await get('/api/desk/tickets');
     expect(status).toBe(200);
-    expect(body.tickets.map((t: { id: string }) => t.id)).toEqual([submitted.id, approved.id]);
+    expect(body.tickets.map((t) => t.id)).toEqual([submitted.id, approved.id]);
   });
 
   it('filters by conversationId and status', async () => {

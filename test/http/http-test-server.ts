@@ -4,14 +4,16 @@
  */
 import { createHttpApp } from '../../src/http/create-http-app.ts';
 import { startHttpServer } from '../../src/http/start-server.ts';
-import { loadConfig } from '../../src/platform/config.ts';
 import { createSequentialIds } from '../../src/platform/clock-and-ids.ts';
+import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createFakeAssistant, type Script } from '../helpers/fake-router.ts';
 
 export const DESK_TOKEN = 'desk-token-for-tests-0123456789';
 
-export async function startTestServer(options: Parameters<typeof createFakeAssistant>[0] & { sseHeartbeatMs?: number } = {}) {
+export async function startTestServer(
+  options: Parameters<typeof createFakeAssistant>[0] & { sseHeartbeatMs?: number } = {},
+) {
   const fake = createFakeAssistant(options);
   const logLines: string[] = [];
   const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
@@ -37,6 +39,14 @@ export async function startTestServer(options: Parameters<typeof createFakeAssis
 }
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
+/** A response body as tests read it: whichever of these the route returns. */
+export interface ApiBody {
+  error: { code: string; message: string; fields?: string[]; reference?: string };
+  replies: unknown[];
+  tickets: { id: string }[];
+  [key: string]: unknown;
+}
+
 /** POSTs to the web chat API; a string body is sent as is (for broken JSON). */
 export async function postMessage(server: TestServer, body: unknown, headers: Record<string, string> = {}) {
   const response = await fetch(`${server.url}/api/webchat/messages`, {
@@ -44,5 +54,5 @@ export async function postMessage(server: TestServer, body: unknown, headers: Re
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
+  return { status: response.status, body: (await response.json()) as ApiBody };
 }

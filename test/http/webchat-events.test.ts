@@ -39,7 +39,10 @@ describe('GET /api/webchat/conversations/:id/events', () => {
     server.events.emit('c-7', { text: '您的工单已通过审核。\n请查收。', suggestedActions: ['谢谢'] });
     server.events.emit('other', { text: 'not for this conversation' });
     await stream.waitFor(/data: .*审核/);
-    const dataLines = stream.text().split('\n').filter((line) => line.startsWith('data: '));
+    const dataLines = stream
+      .text()
+      .split('\n')
+      .filter((line) => line.startsWith('data: '));
     expect(dataLines.map((line) => JSON.parse(line.slice(6)))).toEqual([
       { text: '您的工单已通过审核。\n请查收。', suggestedActions: ['谢谢'] },
     ]);
@@ -66,7 +69,10 @@ describe('GET /api/webchat/conversations/:id/events', () => {
 
   it('closing the server ends open streams instead of hanging', async () => {
     server = await startTestServer();
-    const stream = await openStream(`${server.url}/api/webchat/conversations/c-10/events`, new AbortController().signal);
+    const stream = await openStream(
+      `${server.url}/api/webchat/conversations/c-10/events`,
+      new AbortController().signal,
+    );
     await server.events.waitForListener('c-10');
     const started = Date.now();
     await server.close();

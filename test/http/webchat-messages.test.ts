@@ -116,7 +116,11 @@ describe('error messages speak the request language', () => {
   });
 
   it('413 is localized too', async () => {
-    const { body } = await postMessage(server, { conversationId: 'c', text: 'a'.repeat(70_000) }, { 'accept-language': 'en' });
+    const { body } = await postMessage(
+      server,
+      { conversationId: 'c', text: 'a'.repeat(70_000) },
+      { 'accept-language': 'en' },
+    );
     expect(body.error.message).toMatch(/too long/);
   });
 });

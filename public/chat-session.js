@@ -1,0 +1,93 @@
+// What survives a reload: the conversation id, a stable user id, the language the merchant
+// chose (only if they chose one) and the transcript, which the server does not send back.
+const KEYS = {
+  conversationId: 'webchat.conversationId',
+  userId: 'webchat.userId',
+  locale: 'webchat.locale',
+  transcript: 'webchat.transcript',
+};
+const LOCALES = ['zh-CN', 'en-US'];
+const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+// Enough to scroll back through one unbind request; keeps storage small on old phones.
+const MAX_MESSAGES = 200;
+
+// Private browsing or a full quota make localStorage throw: fall back to memory for this visit.
+const memory = new Map();
+function read(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return memory.get(key) ?? null;
+  }
+}
+function write(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    memory.set(key, value);
+  }
+}
+
+/** A random UUID; randomUUID needs https or localhost, getRandomValues works on plain http too. */
+export function newId() {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function storedId(key) {
+  const existing = read(key);
+  if (existing && ID_PATTERN.test(existing)) return existing;
+  const id = newId();
+  write(key, id);
+  return id;
+}
+
+function readTranscript(conversationId) {
+  try {
+    const saved = JSON.parse(read(KEYS.transcript) ?? 'null');
+    if (saved?.conversationId === conversationId && Array.isArray(saved.messages)) {
+      return saved.messages.filter((m) => typeof m?.text === 'string' && (m.from === 'bot' || m.from === 'merchant'));
+    }
+  } catch {
+    // A damaged transcript is dropped; the conversation itself lives on the server.
+  }
+  return [];
+}
+
+export function loadSession() {
+  const conversationId = storedId(KEYS.conversationId);
+  const chosen = read(KEYS.locale);
+  return {
+    conversationId,
+    // Kept across "new conversation", so the bot can still find the merchant's earlier tickets.
+    userId: storedId(KEYS.userId),
+    chosenLocale: LOCALES.includes(chosen) ? chosen : null,
+    messages: readTranscript(conversationId),
+  };
+}
+
+export function saveTranscript(conversationId, messages) {
+  write(KEYS.transcript, JSON.stringify({ conversationId, messages: messages.slice(-MAX_MESSAGES) }));
+}
+
+export function saveChosenLocale(locale) {
+  write(KEYS.locale, locale);
+}
+
+/** Forgets the old transcript (it may hold personal data) and returns a fresh conversation id. */
+export function startNewConversation() {
+  const conversationId = newId();
+  write(KEYS.conversationId, conversationId);
+  saveTranscript(conversationId, []);
+  return conversationId;
+}
+
+/** The browser's preferred supported language, Chinese unless it prefers English. */
+export function browserLocale() {
+  const first = (navigator.languages?.[0] ?? navigator.language ?? '').toLowerCase();
+  return first.startsWith('en') ? 'en-US' : 'zh-CN';
+}

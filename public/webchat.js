@@ -1,0 +1,154 @@
+// The web chat page: a merchant talks to the unbind assistant from a phone or a desktop.
+// Plain ES modules, no build step; strings come from /locales/<lng>/webchat.json.
+import { listenForReplies, loadCatalog, SendError, sendMessage } from './chat-api.js';
+import {
+  browserLocale,
+  loadSession,
+  newId,
+  saveChosenLocale,
+  saveTranscript,
+  startNewConversation,
+} from './chat-session.js';
+import { createView } from './chat-view.js';
+
+const view = createView();
+const { els } = view;
+const session = loadSession();
+const state = {
+  ...session,
+  locale: session.chosenLocale ?? browserLocale(),
+  strings: null,
+  busy: false,
+  typing: false,
+  /** `{key, canRetry}` of the error line, kept as a key so a language switch re-translates it. */
+  error: null,
+  /** The send that failed: retrying reuses its messageId, so the bot answers it only once. */
+  failedSend: null,
+  /**
+   * A language the merchant picked with the toggle, told to the bot once with the next message.
+   * Sent once, not every time, so that typing "中文" or "English" to the bot still works.
+   */
+  localeToAnnounce: session.chosenLocale ?? null,
+};
+
+function render() {
+  if (!state.strings) return;
+  view.renderMessages(state, sendText);
+  view.renderComposer(state);
+  view.renderError(state);
+}
+
+function addMessage(message) {
+  state.messages.push(message);
+  saveTranscript(state.conversationId, state.messages);
+}
+
+async function deliver(pending) {
+  state.busy = true;
+  state.typing = true;
+  state.error = null;
+  render();
+  try {
+    const replies = await sendMessage({
+      conversationId: state.conversationId,
+      userId: state.userId,
+      text: pending.text,
+      messageId: pending.messageId,
+      // Only an explicit choice overrides the bot's own reading of the merchant's language.
+      ...(pending.locale ? { locale: pending.locale } : {}),
+    });
+    if (state.localeToAnnounce === pending.locale) state.localeToAnnounce = null;
+    pending.message.failed = undefined;
+    state.failedSend = null;
+    for (const reply of replies) {
+      addMessage({ from: 'bot', text: reply.text, suggestedActions: reply.suggestedActions });
+    }
+  } catch (error) {
+    pending.message.failed = true;
+    const tooLong = error instanceof SendError && error.status === 413;
+    state.failedSend = tooLong ? null : pending;
+    state.error = { key: tooLong ? 'tooLong' : 'sendFailed', canRetry: !tooLong };
+  } finally {
+    saveTranscript(state.conversationId, state.messages);
+    state.busy = false;
+    state.typing = false;
+    render();
+  }
+}
+
+function sendText(text) {
+  const trimmed = text.trim();
+  if (!trimmed || state.busy) return;
+  const message = { from: 'merchant', text: trimmed };
+  addMessage(message);
+  void deliver({ text: trimmed, messageId: newId(), message, locale: state.localeToAnnounce });
+}
+
+let stopListening = listenForReplies(state.conversationId, onLaterReply);
+function onLaterReply(reply) {
+  addMessage({ from: 'bot', text: reply.text, suggestedActions: reply.suggestedActions });
+  render();
+}
+
+async function switchLanguage(locale) {
+  state.strings = await loadCatalog(locale);
+  state.locale = locale;
+  view.applyStrings(state.strings, locale);
+  render();
+}
+
+function startOver() {
+  if (state.busy) return;
+  if (state.messages.length > 0 && !window.confirm(state.strings.newConversationConfirm)) return;
+  stopListening();
+  state.conversationId = startNewConversation();
+  state.messages = [];
+  state.error = null;
+  state.failedSend = null;
+  state.localeToAnnounce = state.chosenLocale ?? null;
+  stopListening = listenForReplies(state.conversationId, onLaterReply);
+  render();
+}
+
+els.composer.addEventListener('submit', (event) => {
+  event.preventDefault();
+  if (state.busy) return;
+  const text = els.input.value;
+  els.input.value = '';
+  view.fitInput();
+  sendText(text);
+});
+els.input.addEventListener('keydown', (event) => {
+  // While an input method is composing (pinyin), Enter picks characters: it must not send.
+  if (event.key !== 'Enter' || event.shiftKey || event.isComposing || event.keyCode === 229) return;
+  event.preventDefault();
+  els.composer.requestSubmit();
+});
+els.input.addEventListener('input', () => {
+  view.fitInput();
+  view.renderComposer(state);
+});
+els.retry.addEventListener('click', () => {
+  if (state.failedSend && !state.busy) void deliver(state.failedSend);
+});
+els.newConversation.addEventListener('click', startOver);
+for (const button of els.languageButtons) {
+  button.addEventListener('click', () => {
+    const locale = button.dataset.locale;
+    state.chosenLocale = locale;
+    state.localeToAnnounce = locale;
+    saveChosenLocale(locale);
+    void switchLanguage(locale);
+  });
+}
+
+// The strings are the page: on a flaky connection, keep trying until they arrive.
+for (let attempt = 1; !state.strings; attempt++) {
+  try {
+    await switchLanguage(state.locale);
+  } catch {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1000));
+  }
+}
+// On phones, focusing would pop up the keyboard over the greeting; only do it with a mouse.
+if (window.matchMedia('(pointer: fine)').matches) els.input.focus({ preventScroll: true });

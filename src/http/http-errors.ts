@@ -1,0 +1,79 @@
+/**
+ * Every error response has one shape, `{error: {code, message}}`, with the message a sentence
+ * from locales/<lng>/http.json in the reader's language. Nothing internal (stack, input) leaks.
+ */
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import { t } from '../i18n/translate.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Locale } from '../validation/ticket.ts';
+import { requestLocale } from './request-locale.ts';
+
+export type HttpErrorCode =
+  | 'invalid_json'
+  | 'invalid_body'
+  | 'invalid_query'
+  | 'invalid_conversation_id'
+  | 'payload_too_large'
+  | 'unsupported_encoding'
+  | 'bad_request'
+  | 'unauthorized'
+  | 'not_found'
+  | 'ticket_not_found'
+  | 'internal_error';
+
+export interface ErrorExtras {
+  /** Which request fields were wrong (names only, never their values). */
+  fields?: string[];
+  /** A reference the merchant can quote to support; the same one is in the log. */
+  reference?: string;
+}
+
+export function sendError(
+  res: Response,
+  status: number,
+  code: HttpErrorCode,
+  locale: Locale,
+  extras: ErrorExtras = {},
+) {
+  const message = t(locale, `http:error.${code}`, {
+    fields: extras.fields?.join(', ') ?? '',
+    reference: extras.reference ?? '',
+  });
+  res.status(status).json({ error: { code, message, ...extras } });
+}
+
+export const notFoundHandler: RequestHandler = (req, res) => {
+  sendError(res, 404, 'not_found', requestLocale(req));
+};
+
+/** body-parser's error types, as the client should hear them. */
+const BODY_ERRORS: Record<string, { status: number; code: HttpErrorCode }> = {
+  'entity.parse.failed': { status: 400, code: 'invalid_json' },
+  'entity.too.large': { status: 413, code: 'payload_too_large' },
+  'encoding.unsupported': { status: 415, code: 'unsupported_encoding' },
+  'charset.unsupported': { status: 415, code: 'unsupported_encoding' },
+};
+
+interface HttpishError {
+  type?: string;
+  status?: number;
+  expose?: boolean;
+}
+
+export function createErrorHandler(logger: Logger, newReference: () => string): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    // Once a response has started (an event stream), only the connection can be closed.
+    if (res.headersSent) return next(err);
+    const locale = requestLocale(req);
+    const httpish = (typeof err === 'object' && err !== null ? err : {}) as HttpishError;
+    const known = httpish.type ? BODY_ERRORS[httpish.type] : undefined;
+    if (known) return sendError(res, known.status, known.code, locale);
+    if (httpish.expose && httpish.status && httpish.status >= 400 && httpish.status < 500) {
+      return sendError(res, httpish.status, 'bad_request', locale);
+    }
+    const reference = newReference();
+    // The logger's serializer scrubs personal data from the message and drops the stack.
+    logger.error({ err, code: 'http.unhandled', reference, method: req.method }, 'request failed');
+    sendError(res, 500, 'internal_error', locale, { reference });
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * A server-sent event stream on an express response: JSON `data:` lines, and a comment line
+ * every so often so proxies and phones on mobile networks do not drop an idle connection.
+ */
+import type { Response } from 'express';
+
+export const HEARTBEAT_MS = 25_000;
+/** How long a browser waits before reconnecting after the stream drops. */
+const RECONNECT_MS = 3_000;
+
+export interface EventStream {
+  send(data: unknown): void;
+  /** Runs once when the client goes away or the server ends the stream. */
+  onClose(listener: () => void): void;
+}
+
+export function openEventStream(res: Response, heartbeatMs = HEARTBEAT_MS): EventStream {
+  res.status(200).set({
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    // nginx and similar buffer responses unless told not to; events must arrive at once.
+    'X-Accel-Buffering': 'no',
+  });
+  res.flushHeaders();
+  res.write(`retry: ${RECONNECT_MS}\n\n`);
+
+  const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), heartbeatMs);
+  const closeListeners: (() => void)[] = [];
+  res.on('close', () => {
+    clearInterval(heartbeat);
+    for (const listener of closeListeners) listener();
+  });
+
+  return {
+    // JSON.stringify escapes newlines, so one event is always one `data:` line.
+    send: (data) => {
+      if (!res.writableEnded) res.write(`data: ${JSON.stringify(data)}\n\n`);
+    },
+    onClose: (listener) => {
+      if (res.closed) listener();
+      else closeListeners.push(listener);
+    },
+  };
+}

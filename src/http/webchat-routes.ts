@@ -1,0 +1,60 @@
+/**
+ * The web chat API: a merchant's message in, the bot's replies out; and an event stream for
+ * messages that arrive later (agent replies, desk decisions).
+ */
+import express, { type Router } from 'express';
+import type { ConversationEvents, ConversationRouter, OutboundReply } from '../conversation/messages.ts';
+import { sendError } from './http-errors.ts';
+import { requestLocale } from './request-locale.ts';
+import { openEventStream } from './server-sent-events.ts';
+import { conversationIdSchema, failedFields, webchatMessageSchema } from './webchat-schemas.ts';
+
+export const WEBCHAT_BODY_LIMIT = '64kb';
+
+/** Only the contract's fields reach the client, whatever else a reply carries. */
+function toClientReply(reply: OutboundReply): OutboundReply {
+  return reply.suggestedActions?.length
+    ? { text: reply.text, suggestedActions: reply.suggestedActions }
+    : { text: reply.text };
+}
+
+export function webchatRoutes(deps: {
+  router: ConversationRouter;
+  events: ConversationEvents;
+  heartbeatMs?: number;
+}): Router {
+  const routes = express.Router();
+
+  routes.post(
+    '/messages',
+    // Any content type is read as JSON: curl's default form type and sendBeacon's text/plain
+    // are common mistakes, and answering them is kinder than a confusing "missing text".
+    express.json({ limit: WEBCHAT_BODY_LIMIT, type: () => true }),
+    async (req, res) => {
+      const parsed = webchatMessageSchema.safeParse(req.body);
+      if (!parsed.success) {
+        return sendError(res, 400, 'invalid_body', requestLocale(req), { fields: failedFields(parsed.error) });
+      }
+      const { conversationId, userId, text, locale, messageId } = parsed.data;
+      const replies = await deps.router.handle({
+        channel: 'webchat',
+        conversationId,
+        userId: userId ?? conversationId,
+        text,
+        ...(locale ? { locale } : {}),
+        ...(messageId ? { messageId } : {}),
+      });
+      res.json({ replies: replies.map(toClientReply) });
+    },
+  );
+
+  routes.get('/conversations/:id/events', (req, res) => {
+    const id = conversationIdSchema.safeParse(req.params.id);
+    if (!id.success) return sendError(res, 400, 'invalid_conversation_id', requestLocale(req));
+    const stream = openEventStream(res, deps.heartbeatMs);
+    const unsubscribe = deps.events.subscribe(id.data, (reply) => stream.send(toClientReply(reply)));
+    stream.onClose(unsubscribe);
+  });
+
+  return routes;
+}
