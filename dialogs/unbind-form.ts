@@ -2,8 +2,9 @@
  * The unbind request (DESIGN.md steps 1–7) as a form: slots in the order they are asked.
  * Prompts, labels and examples are keys in locales/<lng>/unbind.json.
  */
-import type { ChoiceOption, FormDefinition, SlotValues, TextSlot } from '../src/engine/form-definition.ts';
+
 import type { SupportDesk } from '../src/desk/support-desk.ts';
+import type { ChoiceOption, FormDefinition, SlotValues, TextSlot } from '../src/engine/form-definition.ts';
 import {
   documentUrlSchema,
   emailSchema,
@@ -19,12 +20,18 @@ const DEVICE_CONDITIONS: readonly ChoiceOption[] = [
   {
     value: 'working',
     label: 'unbind:condition.working',
-    synonyms: { 'zh-CN': ['正常', '能用', '好的', '正常使用', '没坏'], 'en-US': ['working', 'works', 'fine', 'ok', 'normal'] },
+    synonyms: {
+      'zh-CN': ['正常', '能用', '好的', '正常使用', '没坏'],
+      'en-US': ['working', 'works', 'fine', 'ok', 'normal'],
+    },
   },
   {
     value: 'faulty',
     label: 'unbind:condition.faulty',
-    synonyms: { 'zh-CN': ['坏了', '故障', '有故障', '不能用', '开不了机', '坏'], 'en-US': ['faulty', 'broken', 'not working', 'damaged'] },
+    synonyms: {
+      'zh-CN': ['坏了', '故障', '有故障', '不能用', '开不了机', '坏'],
+      'en-US': ['faulty', 'broken', 'not working', 'damaged'],
+    },
   },
   {
     value: 'lost',
@@ -37,22 +44,34 @@ const REASONS: readonly ChoiceOption[] = [
   {
     value: 'business_adjustment',
     label: 'unbind:reason.business_adjustment',
-    synonyms: { 'zh-CN': ['业务调整', '重组', '经营调整', '调整'], 'en-US': ['business adjustment', 'restructuring', 'adjustment'] },
+    synonyms: {
+      'zh-CN': ['业务调整', '重组', '经营调整', '调整'],
+      'en-US': ['business adjustment', 'restructuring', 'adjustment'],
+    },
   },
   {
     value: 'relocation_or_closure',
     label: 'unbind:reason.relocation_or_closure',
-    synonyms: { 'zh-CN': ['搬家', '搬迁', '关店', '店关了', '关门', '倒闭', '不干了'], 'en-US': ['relocation', 'moving', 'closure', 'closing', 'closed', 'moved'] },
+    synonyms: {
+      'zh-CN': ['搬家', '搬迁', '关店', '店关了', '关门', '倒闭', '不干了'],
+      'en-US': ['relocation', 'moving', 'closure', 'closing', 'closed', 'moved'],
+    },
   },
   {
     value: 'device_replacement',
     label: 'unbind:reason.device_replacement',
-    synonyms: { 'zh-CN': ['换机器', '换机', '换设备', '换新机'], 'en-US': ['device replacement', 'replacement', 'new device', 'replace'] },
+    synonyms: {
+      'zh-CN': ['换机器', '换机', '换设备', '换新机'],
+      'en-US': ['device replacement', 'replacement', 'new device', 'replace'],
+    },
   },
   {
     value: 'legal_rep_change',
     label: 'unbind:reason.legal_rep_change',
-    synonyms: { 'zh-CN': ['变更法人', '换法人', '法人变更', '法人变了'], 'en-US': ['legal representative change', 'new legal representative', 'legal rep change'] },
+    synonyms: {
+      'zh-CN': ['变更法人', '换法人', '法人变更', '法人变了'],
+      'en-US': ['legal representative change', 'new legal representative', 'legal rep change'],
+    },
   },
   {
     value: 'other',
@@ -144,7 +163,10 @@ const UNBIND_SLOTS = [
     prompt: 'unbind:prompt.phone',
     label: 'unbind:label.phone',
     example: 'unbind:example.phone',
-    names: { 'zh-CN': ['电话', '手机', '手机号', '电话号码', '联系电话'], 'en-US': ['phone', 'mobile', 'phone number'] },
+    names: {
+      'zh-CN': ['电话', '手机', '手机号', '电话号码', '联系电话'],
+      'en-US': ['phone', 'mobile', 'phone number'],
+    },
   },
   {
     name: 'email',
@@ -166,7 +188,12 @@ const UNBIND_SLOTS = [
   documentSlot('businessLicense', ['营业执照', '执照'], ['business licence', 'business license', 'licence', 'license']),
   documentSlot('legalRepIdFront', ['法人身份证正面', '身份证正面', '正面'], ['id front', 'front']),
   documentSlot('legalRepIdBack', ['法人身份证反面', '身份证反面', '反面', '背面'], ['id back', 'back of id']),
-  documentSlot('newLegalRepId', ['新法人身份证', '新法人'], ['new legal representative id'], (v) => v.reason === 'legal_rep_change'),
+  documentSlot(
+    'newLegalRepId',
+    ['新法人身份证', '新法人'],
+    ['new legal representative id'],
+    (v) => v.reason === 'legal_rep_change',
+  ),
   documentSlot('guardianId', ['监护人身份证', '监护人'], ['guardian id', 'guardian'], (v) => v.involvesMinor === true),
   documentSlot('devicePhoto', ['设备照片', '机器照片', '照片'], ['device photo', 'photo']),
 ] as const satisfies FormDefinition['slots'];

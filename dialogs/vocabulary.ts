@@ -6,8 +6,45 @@
 import type { Phrases } from '../src/engine/form-definition.ts';
 
 export const YES: Phrases = {
-  'zh-CN': ['是', '是的', '对', '对的', '好', '好的', '嗯', '嗯嗯', '可以', '行', '没问题', '确认', '确定', '确认无误', '确认提交', '提交', '同意', '我同意', '没错', '正确', '有'],
-  'en-US': ['yes', 'y', 'yeah', 'yep', 'sure', 'ok', 'okay', 'confirm', 'correct', 'agree', 'i agree', 'submit', 'right', 'true'],
+  'zh-CN': [
+    '是',
+    '是的',
+    '对',
+    '对的',
+    '好',
+    '好的',
+    '嗯',
+    '嗯嗯',
+    '可以',
+    '行',
+    '没问题',
+    '确认',
+    '确定',
+    '确认无误',
+    '确认提交',
+    '提交',
+    '同意',
+    '我同意',
+    '没错',
+    '正确',
+    '有',
+  ],
+  'en-US': [
+    'yes',
+    'y',
+    'yeah',
+    'yep',
+    'sure',
+    'ok',
+    'okay',
+    'confirm',
+    'correct',
+    'agree',
+    'i agree',
+    'submit',
+    'right',
+    'true',
+  ],
 };
 
 export const NO: Phrases = {
