@@ -6,14 +6,17 @@ import { createAssistant } from './app.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import { startHttpServer } from './http/start-server.ts';
 import { randomIds } from './platform/clock-and-ids.ts';
-import { ConfigError, loadConfig, readDotEnv } from './platform/config.ts';
+import { ConfigError, loadConfig, localDeskToken, readDotEnv } from './platform/config.ts';
 import { createLogger } from './platform/logger.ts';
 
 async function main(): Promise<void> {
   readDotEnv();
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(process.env, () => randomIds.secret());
+    config = loadConfig(
+      process.env,
+      localDeskToken(process.env.DATA_DIR || './data', () => randomIds.secret()),
+    );
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -23,7 +26,13 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.LOG_LEVEL);
   const assistant = await createAssistant({ config, logger });
-  const app = createHttpApp({ config, logger, router: assistant.router, events: assistant.events, desk: assistant.desk });
+  const app = createHttpApp({
+    config,
+    logger,
+    router: assistant.router,
+    events: assistant.events,
+    desk: assistant.desk,
+  });
   const server = await startHttpServer(app, config.PORT, config.HOST);
   const storage = config.storageUrl.replace(/\/\/[^@/]*@/, '//***@');
   process.stdout.write(
@@ -31,7 +40,9 @@ async function main(): Promise<void> {
       `POS unbind assistant is running (storage: ${storage})`,
       `  Web chat:  ${server.url}/`,
       `  Desk API:  ${server.url}/api/desk/tickets  (Authorization: Bearer ${config.deskTokenGenerated ? config.DESK_API_TOKEN : '<DESK_API_TOKEN>'})`,
-      config.deskTokenGenerated ? '  (DESK_API_TOKEN was not set: a token was generated for this run only.)' : '',
+      config.deskTokenGenerated
+        ? '  (DESK_API_TOKEN is not set: this token was generated and is kept in DATA_DIR/desk-api-token.)'
+        : '',
       '',
     ]
       .filter((line, i, all) => line !== '' || i === all.length - 1)

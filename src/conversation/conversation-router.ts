@@ -32,7 +32,10 @@ export function createConversationRouter(deps: ConversationRouterDeps): Conversa
         return await deps.runTurn(message, turnId);
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-        deps.logger.warn({ code: 'turn_state_conflict', attempt, conversation: conversationKey(message) }, 'retrying turn');
+        deps.logger.warn(
+          { code: 'turn_state_conflict', attempt, conversation: conversationKey(message) },
+          'retrying turn',
+        );
       }
     }
   }

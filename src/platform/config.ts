@@ -2,7 +2,7 @@
  * Configuration from the environment (and `.env`), validated once at start-up.
  * A bad value stops the start with a message naming the variable.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -94,4 +94,19 @@ export function loadConfig(env: Record<string, string | undefined>, generateToke
 /** Loads `.env` from the working directory into process.env, if there is one. */
 export function readDotEnv(file = '.env'): void {
   if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/**
+ * A desk token for a first local run: generated once and kept in DATA_DIR (readable by this
+ * user only), so it stays the same across restarts until DESK_API_TOKEN is configured.
+ */
+export function localDeskToken(dataDir: string, generate: () => string): () => string {
+  return () => {
+    const file = path.join(dataDir, 'desk-api-token');
+    if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+    mkdirSync(dataDir, { recursive: true });
+    const token = generate();
+    writeFileSync(file, `${token}\n`, { mode: 0o600 });
+    return token;
+  };
 }

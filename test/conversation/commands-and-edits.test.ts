@@ -120,7 +120,10 @@ describe('conditional documents', () => {
       ['https://pan.example.com/c', '新法定代表人身份证'],
       ['https://pan.example.com/d', '监护人身份证'],
       ['https://pan.example.com/e', '设备照片'],
-      ['https://pan.example.com/f', ['新法人身份证：https://pan.example.com/d', '监护人身份证：https://pan.example.com/e']],
+      [
+        'https://pan.example.com/f',
+        ['新法人身份证：https://pan.example.com/d', '监护人身份证：https://pan.example.com/e'],
+      ],
       // Changing the reason away drops the document it required.
       ['4', '解绑的原因'],
       ['换机器', ['请核对', '解绑原因：更换设备']],

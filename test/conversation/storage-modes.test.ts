@@ -25,8 +25,16 @@ describe.each(SERVERS)('a whole request with state in %s', (_name, storageUrl) =
     const other = await openTestChat({ storageUrl, storageNamespace: namespace });
     try {
       for (const text of HAPPY_PATH_ZH.slice(8)) await other.say(text);
-      const replies = await Promise.all([other.say('确认提交', { messageId: 'c1' }), chat.say('确认提交', { messageId: 'c1' })]);
-      expect(replies.flat().map((r) => r.text).join('\n')).toContain('UB-20261125-0001');
+      const replies = await Promise.all([
+        other.say('确认提交', { messageId: 'c1' }),
+        chat.say('确认提交', { messageId: 'c1' }),
+      ]);
+      expect(
+        replies
+          .flat()
+          .map((r) => r.text)
+          .join('\n'),
+      ).toContain('UB-20261125-0001');
       expect(await chat.assistant.desk.listTickets({})).toHaveLength(1);
     } finally {
       await other.assistant.close();

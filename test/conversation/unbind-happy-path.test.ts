@@ -84,7 +84,10 @@ describe('the unbind request, start to ticket', () => {
         contactName: '张三',
         phone: '13812345678',
         involvesMinor: false,
-        documents: { businessLicense: 'https://pan.example.com/s/licence', devicePhoto: 'https://pan.example.com/s/device' },
+        documents: {
+          businessLicense: 'https://pan.example.com/s/licence',
+          devicePhoto: 'https://pan.example.com/s/device',
+        },
       },
     });
     expect(tickets[0]?.fields.email).toBeUndefined();

@@ -1,0 +1,144 @@
+/**
+ * Entities in one message: phone, email, SN, merchant number, URL and unbind reason.
+ *
+ * The message is normalised (full-width → half-width, lower case, traditional → simplified) with
+ * every position traced back, so `text` is always the span as written. Phone, email, SN and
+ * merchant number are emitted only when their schema in validation/fields.ts accepts them, with
+ * the schema's value. Spans never overlap: URLs and emails first, then merchant numbers after a
+ * keyword, phones, bare 15-digit merchant numbers, SNs (which need a letter and a digit), so a
+ * number is reported as one thing only.
+ */
+import type { z } from 'zod';
+import { checkField, emailSchema, merchantNoSchema, phoneSchema, snSchema, toHalfWidth } from '../validation/fields.ts';
+import { type EntityKeywords, EXTRACTED_REASONS, loadEntityKeywords } from './data.ts';
+import { type NormalizedText, normalizeWithOrigin, originalSpan } from './normalize.ts';
+import type { Entity, EntityType } from './types.ts';
+
+/** An entity with its [start, end) in the original text. */
+export interface LocatedEntity extends Entity {
+  start: number;
+  end: number;
+}
+
+const ALNUM_BEFORE = '(?<![a-z0-9])';
+const ALNUM_AFTER = '(?![a-z0-9])';
+const URL = /https?:\/\/[^\s\p{Script=Han}\u3000-\u303f<>"'`]+/gu;
+const URL_TRAILING_PUNCTUATION = /[.,;:!?)\]}>'"]+$/;
+const EMAIL = new RegExp(`${ALNUM_BEFORE}[a-z0-9._%+-]+@[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.[a-z]{2,}${ALNUM_AFTER}`, 'g');
+const PHONE = new RegExp(`${ALNUM_BEFORE}(?:(?:\\+|00)?86[\\s-]*)?1[3-9]\\d(?:[\\s-]?\\d){8}${ALNUM_AFTER}`, 'g');
+const FIFTEEN_DIGITS = new RegExp(`${ALNUM_BEFORE}\\d{15}${ALNUM_AFTER}`, 'g');
+const SPACED_FIFTEEN_DIGITS = '(\\d(?:[\\s-]?\\d){14})(?!\\d)';
+const SN = new RegExp(`${ALNUM_BEFORE}[a-z0-9]{8,20}${ALNUM_AFTER}`, 'g');
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** A keyword pattern: Latin keywords match whole words only. */
+function keywordPattern(word: string): string {
+  const escaped = escapeRegExp(word.toLowerCase()).replace(/\s+/g, '\\s*');
+  return /^[a-z]/.test(word) ? `(?<![a-z])${escaped}` : escaped;
+}
+
+function wordPattern(word: string): string {
+  const pattern = keywordPattern(word);
+  return /[a-z]$/i.test(word) ? `${pattern}(?![a-z])` : pattern;
+}
+
+interface Matcher {
+  merchantNoAfterKeyword: RegExp;
+  reasons: { code: (typeof EXTRACTED_REASONS)[number]; pattern: RegExp }[];
+}
+
+function buildMatcher(keywords: EntityKeywords): Matcher {
+  const merchantKeywords = keywords.merchantNoKeywords.map(keywordPattern).join('|');
+  return {
+    merchantNoAfterKeyword: new RegExp(`(?:${merchantKeywords})[\\s:：#是为]*${SPACED_FIFTEEN_DIGITS}`, 'g'),
+    reasons: EXTRACTED_REASONS.map((code) => ({
+      code,
+      pattern: new RegExp(keywords.reasons[code].map(wordPattern).join('|'), 'g'),
+    })),
+  };
+}
+
+class SpanCollector {
+  readonly found: LocatedEntity[] = [];
+  private readonly taken: [number, number][] = [];
+
+  constructor(
+    private readonly raw: string,
+    private readonly normalized: NormalizedText,
+  ) {}
+
+  isFree(start: number, end: number): boolean {
+    return this.taken.every(([s, e]) => end <= s || start >= e);
+  }
+
+  /** Adds the normalised span [start, end) as an entity when it is free and `toValue` accepts it. */
+  add(type: EntityType, start: number, end: number, toValue: (written: string) => string | undefined): void {
+    if (!this.isFree(start, end)) return;
+    const [from, to] = originalSpan(this.normalized, start, end);
+    const text = this.raw.slice(from, to);
+    const value = toValue(text);
+    if (value === undefined) return;
+    this.taken.push([start, end]);
+    this.found.push({ type, value, text, start: from, end: to });
+  }
+}
+
+function validated(schema: z.ZodType<string, string>): (written: string) => string | undefined {
+  return (written) => {
+    const result = checkField(schema, written);
+    return result.ok ? result.value : undefined;
+  };
+}
+
+function eachMatch(
+  pattern: RegExp,
+  text: string,
+  onMatch: (start: number, end: number, match: RegExpExecArray) => void,
+) {
+  for (const match of text.matchAll(pattern)) onMatch(match.index, match.index + match[0].length, match);
+}
+
+export interface EntityExtractor {
+  /** Entities with their spans in `text`, in the order they appear. */
+  locate(text: string): LocatedEntity[];
+  extract(text: string): Entity[];
+}
+
+export function createEntityExtractor(keywords: EntityKeywords = loadEntityKeywords()): EntityExtractor {
+  const matcher = buildMatcher(keywords);
+
+  function locate(raw: string): LocatedEntity[] {
+    const normalized = normalizeWithOrigin(raw);
+    const text = normalized.text;
+    const spans = new SpanCollector(raw, normalized);
+
+    eachMatch(URL, text, (start, _end, match) => {
+      const trimmed = match[0].replace(URL_TRAILING_PUNCTUATION, '');
+      spans.add('url', start, start + trimmed.length, (written) => toHalfWidth(written));
+    });
+    eachMatch(EMAIL, text, (start, end) => spans.add('email', start, end, validated(emailSchema)));
+    eachMatch(matcher.merchantNoAfterKeyword, text, (_start, end, match) => {
+      const digits = match[1] ?? '';
+      spans.add('merchantNo', end - digits.length, end, validated(merchantNoSchema));
+    });
+    eachMatch(PHONE, text, (start, end) => spans.add('phone', start, end, validated(phoneSchema)));
+    eachMatch(FIFTEEN_DIGITS, text, (start, end) => spans.add('merchantNo', start, end, validated(merchantNoSchema)));
+    eachMatch(SN, text, (start, end, match) => {
+      if (!/[a-z]/.test(match[0]) || !/\d/.test(match[0])) return;
+      spans.add('sn', start, end, validated(snSchema));
+    });
+    for (const { code, pattern } of matcher.reasons) {
+      const match = [...text.matchAll(pattern)].find((m) => spans.isFree(m.index, m.index + m[0].length));
+      if (match) spans.add('reason', match.index, match.index + match[0].length, () => code);
+    }
+    return spans.found.sort((a, b) => a.start - b.start);
+  }
+
+  return {
+    locate,
+    extract: (text) => locate(text).map(({ type, value, text: written }) => ({ type, value, text: written })),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Tokenisers for the intent classifier. natural's own tokenisers drop every Chinese character,
+ * so Chinese runs are cut here: into character unigrams + bigrams (the default, chosen by
+ * measurement, see dialogs/nlu/TOKENIZER.md) or by a word segmenter passed in. Latin words are
+ * Porter-stemmed; entity placeholders (‹phone›, ‹sn›…), short numbers, emoji, ? and ! are tokens.
+ */
+import { PorterStemmer } from './natural.ts';
+
+/** Takes normalised text (see normalize.ts), returns its tokens. */
+export type Tokenizer = (normalizedText: string) => string[];
+/** Cuts a run of Chinese characters into tokens. */
+export type HanSegmenter = (run: string) => string[];
+
+const SEGMENTS =
+  /‹[a-z]+›|(?<han>\p{Script=Han}+)|(?<word>[a-z]+(?:'[a-z]+)*)|(?<digits>\d+)|\p{Extended_Pictographic}|[?!]/gu;
+
+/** can't → can + not; what's → what; hiii → hi (a letter typed three times or more counts once). */
+function englishWords(word: string): string[] {
+  const squeezed = word.replace(/([a-z])\1{2,}/g, '$1');
+  const negated = /^(.+)n't$/.exec(squeezed);
+  if (negated?.[1]) return [NEGATED_BASE[negated[1]] ?? negated[1], 'not'];
+  return [squeezed.replace(/'[a-z]+$/, '')];
+}
+const NEGATED_BASE: Record<string, string> = { ca: 'can', wo: 'will', sha: 'shall' };
+
+/** Each character, and each pair of neighbouring characters. */
+export const characterBigrams: HanSegmenter = (run) => {
+  const chars = [...run];
+  const tokens = [...chars];
+  for (let i = 0; i + 1 < chars.length; i++) tokens.push(`${chars[i]}${chars[i + 1]}`);
+  return tokens;
+};
+
+export function createTokenizer(segmentHan: HanSegmenter = characterBigrams): Tokenizer {
+  return (text) => {
+    const tokens: string[] = [];
+    for (const match of text.matchAll(SEGMENTS)) {
+      const { han, word, digits } = match.groups ?? {};
+      if (han) tokens.push(...segmentHan(han));
+      else if (word) tokens.push(...englishWords(word).map((w) => PorterStemmer.stem(w)));
+      else if (digits) tokens.push(digits.length <= 4 ? digits : '‹number›');
+      else tokens.push(match[0]);
+    }
+    return tokens;
+  };
+}
