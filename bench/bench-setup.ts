@@ -1,0 +1,68 @@
+/**
+ * What the benchmarks run: the real assistant on a temporary SQLite file, and the same bot over
+ * botbuilder's MemoryStorage as a floor.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { MemoryStorage } from 'botbuilder';
+import { createUnbindForm } from '../dialogs/unbind-form.ts';
+import { type Assistant, createAssistant } from '../src/app.ts';
+import { AssistantBot } from '../src/bot/assistant-bot.ts';
+import { createBotTurnRunner } from '../src/channels/bot-turn-runner.ts';
+import type { TurnRunner } from '../src/conversation/conversation-router.ts';
+import { BuiltinDesk } from '../src/desk/builtin-desk.ts';
+import { randomIds, systemClock } from '../src/platform/clock-and-ids.ts';
+import { createLogger } from '../src/platform/logger.ts';
+
+export const silentLogger = createLogger('silent');
+
+/** One complete request, as a merchant types it. */
+export const CONVERSATION: readonly string[] = [
+  '我要解绑',
+  '同意',
+  'N5W1234567',
+  '102100012345678',
+  '1',
+  '店关了',
+  '张三',
+  '138 1234 5678',
+  '跳过',
+  '否',
+  'https://pan.example.com/s/licence',
+  'https://pan.example.com/s/id-front',
+  'https://pan.example.com/s/id-back',
+  'https://pan.example.com/s/device',
+  '确认提交',
+];
+
+export async function openSqliteAssistant(): Promise<{ assistant: Assistant; cleanup(): Promise<void> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'unbind-bench-'));
+  const assistant = await createAssistant({
+    config: { storageUrl: `sqlite://${path.join(dir, 'bench.sqlite')}` },
+    logger: silentLogger,
+  });
+  return {
+    assistant,
+    cleanup: async () => {
+      await assistant.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The same form and bot with state in botbuilder's MemoryStorage: the cost without our storage. */
+export async function openMemoryStorageRunner(
+  assistant: Assistant,
+): Promise<{ runTurn: TurnRunner; storage: MemoryStorage }> {
+  const storage = new MemoryStorage();
+  const desk = new BuiltinDesk(assistant.store, systemClock);
+  const bot = new AssistantBot({
+    turnStorage: () => storage,
+    desk,
+    form: createUnbindForm({ desk }),
+    ids: randomIds,
+    logger: silentLogger,
+  });
+  return { runTurn: createBotTurnRunner(bot, systemClock), storage };
+}

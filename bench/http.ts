@@ -1,0 +1,88 @@
+/**
+ * Web chat HTTP turns per second and turn latency (p50/p99) at 1 and 50 concurrent
+ * conversations, against an echo bot on the same HTTP stack as the floor.
+ */
+import { randomUUID } from 'node:crypto';
+import { ConversationEventHub } from '../src/conversation/conversation-events.ts';
+import type { ConversationRouter } from '../src/conversation/messages.ts';
+import { createHttpApp } from '../src/http/create-http-app.ts';
+import { startHttpServer } from '../src/http/start-server.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { CONVERSATION, openSqliteAssistant, silentLogger } from './bench-setup.ts';
+
+export interface HttpFigures {
+  turnsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** `concurrency` merchants each going through whole conversations until `turns` turns are done. */
+async function drive(url: string, concurrency: number, turns: number): Promise<HttpFigures> {
+  const latencies: number[] = [];
+  let remaining = turns;
+  const merchant = async () => {
+    let conversationId = randomUUID();
+    let step = 0;
+    while (remaining-- > 0) {
+      const started = performance.now();
+      const response = await fetch(`${url}/api/webchat/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ conversationId, text: CONVERSATION[step], messageId: randomUUID() }),
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      await response.arrayBuffer();
+      latencies.push(performance.now() - started);
+      step += 1;
+      if (step === CONVERSATION.length) {
+        step = 0;
+        conversationId = randomUUID();
+      }
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, merchant));
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    turnsPerSecond: latencies.length / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
+}
+
+async function serve(router: ConversationRouter, desk: Parameters<typeof createHttpApp>[0]['desk']) {
+  const config = loadConfig({ DESK_API_TOKEN: 'bench-token-0123456789abcdef' }, () => '');
+  const app = createHttpApp({ config, router, events: new ConversationEventHub(), desk, logger: silentLogger });
+  return startHttpServer(app, 0, '127.0.0.1');
+}
+
+export async function benchHttp(turnsAtOne: number, turnsAtFifty: number) {
+  const { assistant, cleanup } = await openSqliteAssistant();
+  const echo: ConversationRouter = { handle: async (message) => [{ text: message.text }] };
+  const product = await serve(assistant.router, assistant.desk);
+  const floor = await serve(echo, assistant.desk);
+  const results: Record<string, { product: HttpFigures; echoFloor: HttpFigures; ratio: number }> = {};
+  for (const [label, concurrency, turns] of [
+    ['1', 1, turnsAtOne],
+    ['50', 50, turnsAtFifty],
+  ] as const) {
+    await drive(product.url, concurrency, Math.min(200, turns)); // warm-up
+    await drive(floor.url, concurrency, Math.min(200, turns));
+    const productFigures = await drive(product.url, concurrency, turns);
+    const floorFigures = await drive(floor.url, concurrency, turns);
+    results[label] = {
+      product: productFigures,
+      echoFloor: floorFigures,
+      ratio: productFigures.turnsPerSecond / floorFigures.turnsPerSecond,
+    };
+  }
+  await product.close();
+  await floor.close();
+  await cleanup();
+  return results;
+}

@@ -1,0 +1,84 @@
+/**
+ * Full unbind conversations per second in-process, against the MemoryStorage floor, and heap
+ * bytes held per stored conversation.
+ */
+import { randomUUID } from 'node:crypto';
+import type { TurnRunner } from '../src/conversation/conversation-router.ts';
+import { CONVERSATION, openMemoryStorageRunner, openSqliteAssistant } from './bench-setup.ts';
+
+const ROUNDS = 3;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+async function runConversations(
+  count: number,
+  turn: (conversationId: string, text: string, i: number) => Promise<unknown>,
+) {
+  const started = performance.now();
+  for (let c = 0; c < count; c++) {
+    const conversationId = `bench-${randomUUID()}`;
+    for (const [i, text] of CONVERSATION.entries()) await turn(conversationId, text, i);
+  }
+  return count / ((performance.now() - started) / 1000);
+}
+
+function viaRunner(runTurn: TurnRunner) {
+  return (conversationId: string, text: string) =>
+    runTurn({ channel: 'webchat', conversationId, userId: conversationId, text }, randomUUID());
+}
+
+export async function benchConversations(count: number) {
+  const { assistant, cleanup } = await openSqliteAssistant();
+  const floor = await openMemoryStorageRunner(assistant);
+  const say = (conversationId: string, text: string) =>
+    assistant.router.handle({
+      channel: 'webchat',
+      conversationId,
+      userId: conversationId,
+      text,
+      messageId: randomUUID(),
+    });
+  await runConversations(5, say); // warm-up: JIT, SQLite page cache
+  await runConversations(5, viaRunner(floor.runTurn));
+  // This machine is noisy (±50 % between runs): interleave rounds and keep the medians.
+  const products: number[] = [];
+  const floors: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    products.push(await runConversations(count, say));
+    floors.push(await runConversations(count, viaRunner(floor.runTurn)));
+  }
+  await cleanup();
+  const product = median(products);
+  const memory = median(floors);
+  return { conversationsPerSecond: product, memoryStorageFloor: memory, ratio: product / memory };
+}
+
+function heapUsed(): number {
+  global.gc?.();
+  global.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/** Heap growth per conversation left mid-form (8 answers in), over `count` conversations. */
+export async function benchHeapPerConversation(count: number) {
+  const { assistant, cleanup } = await openSqliteAssistant();
+  const floor = await openMemoryStorageRunner(assistant);
+  const midForm = CONVERSATION.slice(0, 8);
+  const measure = async (turn: (id: string, text: string) => Promise<unknown>) => {
+    const before = heapUsed();
+    for (let c = 0; c < count; c++) {
+      const id = `heap-${randomUUID()}`;
+      for (const text of midForm) await turn(id, text);
+    }
+    return Math.max(0, (heapUsed() - before) / count);
+  };
+  const product = await measure((id, text) =>
+    assistant.router.handle({ channel: 'webchat', conversationId: id, userId: id, text, messageId: randomUUID() }),
+  );
+  const memory = await measure(viaRunner(floor.runTurn));
+  await cleanup();
+  return { bytesPerConversation: product, memoryStorageBytesPerConversation: memory, gcExposed: Boolean(global.gc) };
+}

@@ -1,0 +1,50 @@
+/**
+ * `npm run bench`: prints every figure from one run. Speed and memory are measured here,
+ * never by timed assertions in tests.
+ */
+import { benchHttp } from './http.ts';
+import { benchConversations, benchHeapPerConversation } from './in-process.ts';
+
+const fmt = (n: number, digits = 1) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+
+async function main() {
+  const lines: string[] = [];
+  const print = (line = '') => {
+    lines.push(line);
+    process.stdout.write(`${line}\n`);
+  };
+  print(`POS unbind assistant bench — ${new Date().toISOString()} — node ${process.version}`);
+  print();
+
+  const conversations = await benchConversations(50);
+  print(
+    'In-process, full unbind conversations (15 turns, SQLite, through the conversation router; median of 3 rounds):',
+  );
+  print(`  conversations/s         ${fmt(conversations.conversationsPerSecond)}`);
+  print(
+    `  floor: same form over botbuilder MemoryStorage  ${fmt(conversations.memoryStorageFloor)}  (ratio ${fmt(conversations.ratio, 2)})`,
+  );
+  print();
+
+  const http = await benchHttp(600, 3000);
+  print('Web chat over HTTP (POST /api/webchat/messages, loopback):');
+  print('  concurrency  turns/s   p50 ms  p99 ms   | echo floor turns/s  p50 ms  p99 ms | ratio');
+  for (const [concurrency, r] of Object.entries(http)) {
+    print(
+      `  ${concurrency.padStart(11)}  ${fmt(r.product.turnsPerSecond).padStart(7)}  ${fmt(r.product.p50Ms, 2).padStart(6)}  ${fmt(r.product.p99Ms, 2).padStart(6)}   | ${fmt(r.echoFloor.turnsPerSecond).padStart(18)}  ${fmt(r.echoFloor.p50Ms, 2).padStart(6)}  ${fmt(r.echoFloor.p99Ms, 2).padStart(6)} | ${fmt(r.ratio, 2)}`,
+    );
+  }
+  print();
+
+  const heap = await benchHeapPerConversation(500);
+  print('Heap held per stored conversation (500 conversations left mid-form):');
+  print(`  SQLite storage (state on disk)    ${fmt(heap.bytesPerConversation, 0)} bytes`);
+  print(`  botbuilder MemoryStorage floor    ${fmt(heap.memoryStorageBytesPerConversation, 0)} bytes`);
+  if (!heap.gcExposed) print('  (run with --expose-gc for stable heap figures)');
+}
+
+main().catch((error) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
