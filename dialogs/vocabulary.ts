@@ -82,8 +82,12 @@ export const COMMANDS = {
     'en-US': ['help', 'what do i do', 'how'],
   },
   human: {
-    'zh-CN': ['人工', '转人工', '人工客服', '人工回电', '客服', '找客服'],
+    'zh-CN': ['人工', '转人工', '人工客服', '转人工客服', '人工回电', '客服', '找客服'],
     'en-US': ['agent', 'human', 'real person', 'request a call back', 'request a callback', 'call me back'],
+  },
+  status: {
+    'zh-CN': ['查询解绑进度', '查询进度', '查进度', '进度', '我的解绑进度', '解绑进度', '审核进度', '到哪了'],
+    'en-US': ['status', 'check status', 'progress', 'check progress', 'status of my request', 'where is my request'],
   },
   english: {
     'zh-CN': ['english', '英文', '英语'],

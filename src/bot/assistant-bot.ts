@@ -146,6 +146,10 @@ export class AssistantBot extends ActivityHandler {
         await this.requestCallback(dc);
         if (dc.activeDialog) await dc.repromptDialog();
         return;
+      case 'status':
+        await this.reportStatus(dc, profile);
+        if (dc.activeDialog) await dc.repromptDialog();
+        return;
       case 'start':
         if (dc.activeDialog) {
           await sendReply(context, t(locale, 'bot:alreadyInForm'));
@@ -166,6 +170,20 @@ export class AssistantBot extends ActivityHandler {
     const formResult = result.result as FormResult | undefined;
     const reference = formResult?.status === 'completed' ? formResult.outcome.reference : undefined;
     if (reference) profile.ticketIds = [...(profile.ticketIds ?? []), reference];
+  }
+
+  /** The status of the tickets filed from this conversation, straight from the desk. */
+  private async reportStatus(dc: DialogContext, profile: ConversationProfile): Promise<void> {
+    const locale = localeOf(dc.context);
+    const tickets = await this.deps.desk.listTickets({ conversationId: dc.context.activity.conversation.id });
+    if (tickets.length === 0 && !profile.ticketIds?.length) {
+      await sendReply(dc.context, t(locale, 'bot:status.none'), dc.activeDialog ? [] : [t(locale, 'bot:action.start')]);
+      return;
+    }
+    const lines = tickets.map((ticket) =>
+      t(locale, 'bot:status.line', { id: ticket.id, status: t(locale, `bot:status.name.${ticket.status}`) }),
+    );
+    await sendReply(dc.context, [t(locale, 'bot:status.title'), ...lines].join('\n'));
   }
 
   private async repromptOrIdle(dc: DialogContext): Promise<void> {

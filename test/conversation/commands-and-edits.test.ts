@@ -187,3 +187,18 @@ describe('messages that are not answers', () => {
     await playTranscript(chat, [['13812345678', '邮箱']]);
   });
 });
+
+describe('status', () => {
+  it('answers from the desk, before and after filing, and mid-form returns to the question', async () => {
+    chat = await openTestChat();
+    await playTranscript(chat, [['查询解绑进度', '还没有提交过解绑申请']]);
+    await answerFirst(chat, AT.phone);
+    await playTranscript(chat, [['进度', ['还没有提交过解绑申请', '手机号']]]);
+    for (const text of HAPPY_PATH_ZH.slice(AT.phone)) await chat.say(text);
+    await chat.say('确认提交');
+    await playTranscript(chat, [
+      ['我的解绑进度', ['您的解绑申请进度', 'UB-20261125-0001：已提交，等待审核']],
+      ['status', 'UB-20261125-0001'],
+    ]);
+  });
+});
