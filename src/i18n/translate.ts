@@ -1,6 +1,6 @@
 /**
  * Message catalogs (i18next). Every sentence a person reads lives in `locales/<lng>/<ns>.json`;
- * code refers to it by key, e.g. `t('zh-CN', 'form:prompt.phone')`.
+ * code refers to it by key, e.g. `t('zh-CN', 'unbind:prompt.phone')`.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
