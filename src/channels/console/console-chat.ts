@@ -48,23 +48,30 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
     }
     output.write(`${text}\n`);
   };
-  const printChoices = () => {
+  /** The bot's text may already number the options ("1. 正常使用"); then listing them again is noise. */
+  const alreadyNumbered = (text: string, actions: string[]) =>
+    actions.every((action, i) => text.split('\n').includes(`${i + 1}. ${action}`));
+  const printChoices = (listed: boolean) => {
     if (choices.length === 0) return;
-    print(choices.map((choice, i) => `  [${i + 1}] ${choice}`).join('\n'));
+    if (!listed) print(choices.map((choice, i) => `  [${i + 1}] ${choice}`).join('\n'));
     print(`  ${say('choiceHint')}`);
   };
   const printReplies = (replies: OutboundReply[]) => {
     choices = [];
+    let listed = false;
     for (const reply of replies) {
       print(`${say('botPrefix')}${reply.text.split('\n').join('\n  ')}`);
-      if (reply.suggestedActions?.length) choices = reply.suggestedActions;
+      if (reply.suggestedActions?.length) {
+        choices = reply.suggestedActions;
+        listed = alreadyNumbered(reply.text, choices);
+      }
     }
-    printChoices();
+    printChoices(listed);
     print('');
   };
 
   print(say('welcome'));
-  printChoices();
+  printChoices(false);
   print('');
   const unsubscribe = events?.subscribe(conversationId, (reply) => {
     printReplies([reply]);
