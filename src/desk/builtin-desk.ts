@@ -5,8 +5,27 @@
  */
 import type { Clock } from '../platform/clock-and-ids.ts';
 import { VersionConflictError, type VersionedStore } from '../storage/versioned-store.ts';
-import { type Ticket, type TicketRequest, ticketSchema } from '../validation/ticket.ts';
-import type { CallbackRequest, SupportDesk, TicketFilter } from './support-desk.ts';
+import {
+  TICKET_FIELD_NAMES,
+  type Ticket,
+  type TicketFields,
+  type TicketHistoryEntry,
+  type TicketRequest,
+  type TicketStatus,
+  ticketFieldsSchema,
+  ticketSchema,
+} from '../validation/ticket.ts';
+import {
+  type AuditEntry,
+  type CallbackRequest,
+  type Decision,
+  type DecisionInput,
+  DeskError,
+  type SupportDesk,
+  type TicketEvent,
+  type TicketEventListener,
+  type TicketFilter,
+} from './support-desk.ts';
 
 const TICKET = 'desk/ticket/';
 const CALLBACK = 'desk/callback/';
@@ -26,11 +45,112 @@ function dayStamp(date: Date): string {
   return parts.replaceAll('-', '');
 }
 
+/** Where each decision takes a ticket, and from which statuses it may be taken. */
+const DECISION_RULES: Record<Decision, { to: TicketStatus; from: readonly TicketStatus[] }> = {
+  approve: { to: 'approved', from: ['submitted', 'in_review'] },
+  reject: { to: 'rejected', from: ['submitted', 'in_review'] },
+  request_changes: { to: 'changes_requested', from: ['submitted', 'in_review'] },
+};
+
 export class BuiltinDesk implements SupportDesk {
+  private readonly listeners = new Set<TicketEventListener>();
+
   constructor(
     private readonly store: VersionedStore,
     private readonly clock: Clock,
+    /** A listener that fails must not undo or block a stored change; it is reported here. */
+    private readonly reportListenerError: (error: unknown) => void = () => {},
   ) {}
+
+  onTicketEvent(listener: TicketEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async decide(id: string, input: DecisionInput, by: string): Promise<Ticket> {
+    const rule = DECISION_RULES[input.decision];
+    const fields = input.decision === 'request_changes' ? (input.fields ?? []) : undefined;
+    if (fields && (fields.length === 0 || fields.some((f) => !(TICKET_FIELD_NAMES as readonly string[]).includes(f)))) {
+      throw new DeskError('invalid_fields', `request_changes needs fields from: ${TICKET_FIELD_NAMES.join(', ')}`);
+    }
+    const ticket = await this.update(id, (current) => {
+      if (!rule.from.includes(current.status)) {
+        throw new DeskError('invalid_transition', `a ${current.status} ticket cannot be decided (${input.decision})`);
+      }
+      return { status: rule.to, entry: { status: rule.to, by, note: input.note, fields } };
+    });
+    await this.emit({ type: 'decided', ticket, decision: input.decision, note: input.note, fields });
+    return ticket;
+  }
+
+  async resubmit(id: string, fields: TicketFields, by: string): Promise<Ticket> {
+    const parsed = ticketFieldsSchema.parse(fields);
+    let changed: string[] = [];
+    const ticket = await this.update(id, (current) => {
+      if (current.status !== 'changes_requested') {
+        throw new DeskError('invalid_transition', `only a ticket with changes requested can be resubmitted`);
+      }
+      changed = changedFields(current.fields, parsed);
+      return { status: 'in_review', fields: parsed, entry: { status: 'in_review', by, fields: changed } };
+    });
+    await this.emit({ type: 'resubmitted', ticket, changed });
+    return ticket;
+  }
+
+  async listAudit(filter: { ticketId?: string }): Promise<AuditEntry[]> {
+    const tickets = filter.ticketId
+      ? [await this.getTicket(filter.ticketId)].filter((t): t is Ticket => t !== undefined)
+      : await this.listTickets({});
+    return tickets
+      .flatMap((ticket) =>
+        ticket.history.map((entry, i) => ({
+          at: entry.at,
+          ticketId: ticket.id,
+          from: ticket.history[i - 1]?.status,
+          to: entry.status,
+          by: entry.by,
+          ...(entry.note ? { note: entry.note } : {}),
+          ...(entry.fields ? { fields: entry.fields } : {}),
+        })),
+      )
+      .sort((a, b) => a.at.localeCompare(b.at));
+  }
+
+  /** Read, change, write only if nobody changed it meanwhile; on a race, read again and redo. */
+  private async update(
+    id: string,
+    change: (current: Ticket) => { status: TicketStatus; fields?: TicketFields; entry: Omit<TicketHistoryEntry, 'at'> },
+  ): Promise<Ticket> {
+    for (;;) {
+      const record = await this.store.get<Ticket>(TICKET + id);
+      if (!record) throw new DeskError('ticket_not_found', `no ticket ${id}`);
+      const { status, fields, entry } = change(record.value);
+      const at = this.clock.now().toISOString();
+      const next = ticketSchema.parse({
+        ...record.value,
+        status,
+        fields: fields ?? record.value.fields,
+        history: [...record.value.history, withoutUndefined({ ...entry, at })],
+        updatedAt: at,
+      });
+      try {
+        await this.store.put(TICKET + id, next, { expected: record.version });
+        return next;
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error;
+      }
+    }
+  }
+
+  private async emit(event: TicketEvent): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await listener(event);
+      } catch (error) {
+        this.reportListenerError(error);
+      }
+    }
+  }
 
   async fileTicket(request: TicketRequest, idempotencyKey: string): Promise<Ticket> {
     const id = await this.claimId('UB', idempotencyKey);
@@ -52,6 +172,7 @@ export class BuiltinDesk implements SupportDesk {
       if (!(error instanceof VersionConflictError)) throw error;
       return (await this.getTicket(id)) as Ticket;
     }
+    await this.emit({ type: 'filed', ticket });
     return ticket;
   }
 
@@ -107,4 +228,19 @@ export class BuiltinDesk implements SupportDesk {
       return winner.value;
     }
   }
+}
+
+/** Names of the fields (documents flattened) whose values differ. */
+function changedFields(before: TicketFields, after: TicketFields): string[] {
+  const flat = (f: TicketFields): Record<string, unknown> => {
+    const { documents, ...rest } = f;
+    return { ...rest, ...documents };
+  };
+  const a = flat(before);
+  const b = flat(after);
+  return TICKET_FIELD_NAMES.filter((name) => a[name] !== b[name]);
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -1,8 +1,8 @@
 /**
- * The support desk as the rest of the product sees it. The built-in desk implements it;
- * HTTP connectors to other desks implement it too.
+ * The support desk as the rest of the product sees it. The built-in desk implements it and is
+ * the system of record; external desks (webhook, Zendesk) receive copies through the outbox.
  */
-import type { Ticket, TicketRequest, TicketStatus } from '../validation/ticket.ts';
+import type { Ticket, TicketFields, TicketRequest, TicketStatus } from '../validation/ticket.ts';
 
 export interface CallbackRequest {
   /** e.g. CB-20261125-0003 */
@@ -11,9 +11,9 @@ export interface CallbackRequest {
   channel: string;
   userId: string;
   locale: string;
-  /** Why the merchant wants a person: `retry_limit`, `asked`, `lost_device`. */
+  /** Why the merchant wants a person: `asked`, `stuck_or_asked`. */
   reason: string;
-  /** The form slot the merchant was stuck on, if any. */
+  /** The form slot the merchant was on, if any. */
   slot?: string;
   /** Phone to call back, if the merchant gave one already. */
   phone?: string;
@@ -25,6 +25,46 @@ export interface TicketFilter {
   status?: TicketStatus;
 }
 
+export const DECISIONS = ['approve', 'reject', 'request_changes'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+export interface DecisionInput {
+  decision: Decision;
+  /** The reviewer's words to the merchant (required for reject and request_changes). */
+  note?: string;
+  /** With request_changes: the ticket fields to ask again (`phone`, `businessLicense`, …). */
+  fields?: string[];
+}
+
+/** One status change: who, when, why. */
+export interface AuditEntry {
+  at: string;
+  ticketId: string;
+  from?: TicketStatus;
+  to: TicketStatus;
+  by: string;
+  note?: string;
+  fields?: string[];
+}
+
+/** What happened to a ticket, for whoever tells the merchant or forwards it to another desk. */
+export type TicketEvent =
+  | { type: 'filed'; ticket: Ticket }
+  | { type: 'decided'; ticket: Ticket; decision: Decision; note?: string; fields?: string[] }
+  | { type: 'resubmitted'; ticket: Ticket; changed: string[] };
+
+export type TicketEventListener = (event: TicketEvent) => Promise<void> | void;
+
+export class DeskError extends Error {
+  constructor(
+    readonly code: 'ticket_not_found' | 'invalid_transition' | 'invalid_fields',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DeskError';
+  }
+}
+
 export interface SupportDesk {
   /**
    * Files a ticket. Calling it again with the same idempotency key returns the ticket filed
@@ -33,6 +73,13 @@ export interface SupportDesk {
   fileTicket(request: TicketRequest, idempotencyKey: string): Promise<Ticket>;
   getTicket(id: string): Promise<Ticket | undefined>;
   listTickets(filter: TicketFilter): Promise<Ticket[]>;
+  /** A reviewer's decision; throws DeskError for an unknown ticket or a decision its status doesn't allow. */
+  decide(id: string, input: DecisionInput, by: string): Promise<Ticket>;
+  /** The merchant's corrected fields after request_changes; the same ticket goes back to review. */
+  resubmit(id: string, fields: TicketFields, by: string): Promise<Ticket>;
+  listAudit(filter: { ticketId?: string }): Promise<AuditEntry[]>;
+  /** Called after each change is stored. */
+  onTicketEvent(listener: TicketEventListener): () => void;
   /** Asks for a person to contact the merchant; idempotent per key like fileTicket. */
   requestCallback(request: Omit<CallbackRequest, 'id' | 'createdAt'>, idempotencyKey: string): Promise<CallbackRequest>;
   listCallbacks(): Promise<CallbackRequest[]>;

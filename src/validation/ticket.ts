@@ -51,6 +51,26 @@ export const ticketFieldsSchema = z
   });
 export type TicketFields = z.output<typeof ticketFieldsSchema>;
 
+/** Field names a reviewer can ask to change: the form's slots, documents flattened. */
+export const TICKET_FIELD_NAMES = [
+  'sn',
+  'merchantNo',
+  'deviceCondition',
+  'reason',
+  'reasonDetail',
+  'contactName',
+  'phone',
+  'email',
+  'involvesMinor',
+  'businessLicense',
+  'legalRepIdFront',
+  'legalRepIdBack',
+  'newLegalRepId',
+  'guardianId',
+  'devicePhoto',
+] as const;
+export type TicketFieldName = (typeof TICKET_FIELD_NAMES)[number];
+
 export const TICKET_STATUSES = [
   'submitted',
   'in_review',
@@ -68,6 +88,8 @@ export const ticketHistoryEntrySchema = z.object({
   status: ticketStatusSchema,
   note: z.string().max(2000).optional(),
   by: z.string().min(1).max(100),
+  /** Fields the reviewer asked to change, or the merchant changed. */
+  fields: z.array(z.string()).optional(),
 });
 export type TicketHistoryEntry = z.infer<typeof ticketHistoryEntrySchema>;
 

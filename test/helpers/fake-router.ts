@@ -136,6 +136,10 @@ export function createInMemoryDesk(tickets: Ticket[] = [], callbacks: CallbackRe
           (!conversationId || ticket.conversationId === conversationId) && (!status || ticket.status === status),
       );
     },
+    decide: notUsedHere,
+    resubmit: notUsedHere,
+    listAudit: notUsedHere,
+    onTicketEvent: () => () => {},
     async requestCallback(request, key) {
       const existing = requested.get(key);
       if (existing) return existing;
@@ -164,4 +168,8 @@ export function createFakeAssistant(
     events: createFakeEvents(),
     desk: createInMemoryDesk(options.tickets, options.callbacks),
   } satisfies FakeAssistant;
+}
+
+function notUsedHere(): never {
+  throw new Error('not used by the HTTP tests of the fake assistant');
 }
