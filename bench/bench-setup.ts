@@ -6,9 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MemoryStorage } from 'botbuilder';
-import { createUnbindForm } from '../dialogs/unbind-form.ts';
-import { type Assistant, createAssistant } from '../src/app.ts';
-import { AssistantBot } from '../src/bot/assistant-bot.ts';
+import { type Assistant, createAssistant, createAssistantBot } from '../src/app.ts';
 import { createBotTurnRunner } from '../src/channels/bot-turn-runner.ts';
 import type { TurnRunner } from '../src/conversation/conversation-router.ts';
 import { BuiltinDesk } from '../src/desk/builtin-desk.ts';
@@ -57,12 +55,6 @@ export async function openMemoryStorageRunner(
 ): Promise<{ runTurn: TurnRunner; storage: MemoryStorage }> {
   const storage = new MemoryStorage();
   const desk = new BuiltinDesk(assistant.store, systemClock);
-  const bot = new AssistantBot({
-    turnStorage: () => storage,
-    desk,
-    form: createUnbindForm({ desk }),
-    ids: randomIds,
-    logger: silentLogger,
-  });
+  const bot = createAssistantBot({ turnStorage: () => storage, desk, ids: randomIds, logger: silentLogger });
   return { runTurn: createBotTurnRunner(bot, systemClock), storage };
 }

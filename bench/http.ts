@@ -3,7 +3,7 @@
  * conversations, against an echo bot on the same HTTP stack as the floor.
  */
 import { randomUUID } from 'node:crypto';
-import { ConversationEventHub } from '../src/conversation/conversation-events.ts';
+import type { Assistant } from '../src/app.ts';
 import type { ConversationRouter } from '../src/conversation/messages.ts';
 import { createHttpApp } from '../src/http/create-http-app.ts';
 import { startHttpServer } from '../src/http/start-server.ts';
@@ -55,17 +55,18 @@ async function drive(url: string, concurrency: number, turns: number): Promise<H
   };
 }
 
-async function serve(router: ConversationRouter, desk: Parameters<typeof createHttpApp>[0]['desk']) {
+async function serve(router: ConversationRouter, assistant: Assistant) {
   const config = loadConfig({ DESK_API_TOKEN: 'bench-token-0123456789abcdef' }, () => '');
-  const app = createHttpApp({ config, router, events: new ConversationEventHub(), desk, logger: silentLogger });
+  const { events, desk } = assistant;
+  const app = createHttpApp({ config, router, events, desk, logger: silentLogger });
   return startHttpServer(app, 0, '127.0.0.1');
 }
 
 export async function benchHttp(turnsAtOne: number, turnsAtFifty: number) {
   const { assistant, cleanup } = await openSqliteAssistant();
   const echo: ConversationRouter = { handle: async (message) => [{ text: message.text }] };
-  const product = await serve(assistant.router, assistant.desk);
-  const floor = await serve(echo, assistant.desk);
+  const product = await serve(assistant.router, assistant);
+  const floor = await serve(echo, assistant);
   const results: Record<string, { product: HttpFigures; echoFloor: HttpFigures; ratio: number }> = {};
   for (const [label, concurrency, turns] of [
     ['1', 1, turnsAtOne],

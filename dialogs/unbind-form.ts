@@ -222,6 +222,18 @@ export function toTicketFields(values: SlotValues): TicketFields {
   });
 }
 
+/** The form's values for a filed ticket, to correct it after a reviewer asked for changes. */
+export function fromTicketFields(fields: TicketFields): SlotValues {
+  const { documents, ...rest } = fields;
+  return {
+    consent: true,
+    ...rest,
+    reasonDetail: fields.reason === 'other' ? (fields.reasonDetail ?? null) : undefined,
+    email: fields.email ?? null,
+    ...documents,
+  };
+}
+
 export const UNBIND_FORM_ID = 'unbind';
 
 export function createUnbindForm(deps: { desk: SupportDesk }): FormDefinition {
@@ -230,6 +242,15 @@ export function createUnbindForm(deps: { desk: SupportDesk }): FormDefinition {
     slots: UNBIND_SLOTS,
     summary: { title: 'unbind:summary.title', confirmHint: 'unbind:summary.confirmHint' },
     async complete(values, context) {
+      if (context.revising) {
+        const ticket = await deps.desk.resubmit(
+          context.revising.reference,
+          toTicketFields(values),
+          `merchant:${context.userId}`,
+        );
+        await context.say('unbind:resubmitted', { id: ticket.id });
+        return { reference: ticket.id };
+      }
       const ticket = await deps.desk.fileTicket(
         {
           conversationId: context.conversationId,

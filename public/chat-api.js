@@ -39,13 +39,17 @@ export async function sendMessage(body, { retries = 1, retryDelayMs = 1500 } = {
   }
 }
 
-/** Shows messages that arrive later; EventSource reconnects by itself after a drop. */
-export function listenForReplies(conversationId, onReply) {
-  const source = new EventSource(`/api/webchat/conversations/${encodeURIComponent(conversationId)}/events`);
+/**
+ * Shows messages that arrive later, starting with those after `afterId` that were missed while the
+ * page was closed; EventSource reconnects by itself after a drop (sending Last-Event-ID).
+ */
+export function listenForReplies(conversationId, onReply, afterId = '0') {
+  const path = `/api/webchat/conversations/${encodeURIComponent(conversationId)}/events`;
+  const source = new EventSource(`${path}?after=${encodeURIComponent(afterId)}`);
   source.onmessage = (event) => {
     try {
       const reply = JSON.parse(event.data);
-      if (typeof reply?.text === 'string') onReply(reply);
+      if (typeof reply?.text === 'string') onReply(reply, event.lastEventId);
     } catch {
       // Not a reply: ignore it rather than break the page.
     }

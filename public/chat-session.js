@@ -5,6 +5,7 @@ const KEYS = {
   userId: 'webchat.userId',
   locale: 'webchat.locale',
   transcript: 'webchat.transcript',
+  lastNotice: 'webchat.lastNotice',
 };
 const LOCALES = ['zh-CN', 'en-US'];
 const ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -83,7 +84,22 @@ export function startNewConversation() {
   const conversationId = newId();
   write(KEYS.conversationId, conversationId);
   saveTranscript(conversationId, []);
+  write(KEYS.lastNotice, JSON.stringify({ conversationId, id: '0' }));
   return conversationId;
+}
+
+/** The id of the last later-arriving message shown in this conversation ('0': none yet). */
+export function lastNoticeId(conversationId) {
+  try {
+    const saved = JSON.parse(read(KEYS.lastNotice) ?? 'null');
+    return saved?.conversationId === conversationId && /^\d+$/.test(saved.id) ? saved.id : '0';
+  } catch {
+    return '0';
+  }
+}
+
+export function saveLastNoticeId(conversationId, id) {
+  write(KEYS.lastNotice, JSON.stringify({ conversationId, id }));
 }
 
 /** The browser's preferred supported language, Chinese unless it prefers English. */

@@ -3,9 +3,11 @@
 import { listenForReplies, loadCatalog, SendError, sendMessage } from './chat-api.js';
 import {
   browserLocale,
+  lastNoticeId,
   loadSession,
   newId,
   saveChosenLocale,
+  saveLastNoticeId,
   saveTranscript,
   startNewConversation,
 } from './chat-session.js';
@@ -84,9 +86,14 @@ function sendText(text) {
   void deliver({ text: trimmed, messageId: newId(), message, locale: state.localeToAnnounce });
 }
 
-let stopListening = listenForReplies(state.conversationId, onLaterReply);
-function onLaterReply(reply) {
+const listen = () => listenForReplies(state.conversationId, onLaterReply, lastNoticeId(state.conversationId));
+let stopListening = listen();
+function onLaterReply(reply, id) {
+  // A replay after a reconnect can repeat what is already on screen.
+  if (id && Number(id) <= Number(lastNoticeId(state.conversationId))) return;
+  if (id) saveLastNoticeId(state.conversationId, id);
   addMessage({ from: 'bot', text: reply.text, suggestedActions: reply.suggestedActions });
+  saveTranscript(state.conversationId, state.messages);
   render();
 }
 
@@ -106,7 +113,7 @@ function startOver() {
   state.error = null;
   state.failedSend = null;
   state.localeToAnnounce = state.chosenLocale ?? null;
-  stopListening = listenForReplies(state.conversationId, onLaterReply);
+  stopListening = listen();
   render();
 }
 

@@ -2,12 +2,13 @@
  * The composition root: storage, desk, bot and router wired together. Channels and the HTTP
  * server take the Assistant; tests build one with a fixed clock and sequential ids.
  */
-import { createUnbindForm } from '../dialogs/unbind-form.ts';
-import { AssistantBot } from './bot/assistant-bot.ts';
+import { createUnbindForm, fromTicketFields } from '../dialogs/unbind-form.ts';
+import { AssistantBot, type AssistantBotDeps } from './bot/assistant-bot.ts';
 import { createTurnStorage } from './bot/keyv-bot-storage.ts';
 import { createBotTurnRunner } from './channels/bot-turn-runner.ts';
 import { ConversationEventHub } from './conversation/conversation-events.ts';
 import { createConversationRouter } from './conversation/conversation-router.ts';
+import { notifyMerchantsOfDecisions } from './conversation/decision-notifier.ts';
 import type { ConversationRouter } from './conversation/messages.ts';
 import { BuiltinDesk } from './desk/builtin-desk.ts';
 import type { SupportDesk } from './desk/support-desk.ts';
@@ -33,23 +34,39 @@ export interface AssistantDeps {
   storageNamespace?: string;
 }
 
+/** The unbind assistant's bot over any per-turn storage (the bench also runs it over MemoryStorage). */
+export function createAssistantBot(deps: Omit<AssistantBotDeps, 'form' | 'formValuesOf'>): AssistantBot {
+  return new AssistantBot({
+    ...deps,
+    form: createUnbindForm({ desk: deps.desk }),
+    formValuesOf: (ticket) => fromTicketFields(ticket.fields),
+  });
+}
+
 export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
   const store = await openStore(deps.config.storageUrl, { namespace: deps.storageNamespace });
-  const desk = new BuiltinDesk(store, clock);
-  const bot = new AssistantBot({
-    turnStorage: () => createTurnStorage(store),
-    desk,
-    form: createUnbindForm({ desk }),
-    ids,
-    logger: deps.logger,
-  });
+  const desk = new BuiltinDesk(store, clock, (error) =>
+    deps.logger.error({ err: error, code: 'ticket_event_listener_failed' }, 'ticket event listener failed'),
+  );
+  const bot = createAssistantBot({ turnStorage: () => createTurnStorage(store), desk, ids, logger: deps.logger });
   const router = createConversationRouter({
     store,
     runTurn: createBotTurnRunner(bot, clock),
     newId: () => ids.next(),
     logger: deps.logger,
   });
-  return { router, events: new ConversationEventHub(), desk, store, close: () => store.close() };
+  const events = new ConversationEventHub(store);
+  const stopNotifying = notifyMerchantsOfDecisions({ desk, router, events, logger: deps.logger });
+  return {
+    router,
+    events,
+    desk,
+    store,
+    close: async () => {
+      stopNotifying();
+      await store.close();
+    },
+  };
 }

@@ -12,16 +12,17 @@ import {
 } from 'botbuilder';
 import { type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
+import { DESK_DECISION_EVENT, type DeskDecisionNotice } from '../conversation/decision-notifier.ts';
 import type { SupportDesk } from '../desk/support-desk.ts';
 import { recognizeCommand } from '../engine/answer-matching.ts';
-import type { FormDefinition } from '../engine/form-definition.ts';
+import type { FormDefinition, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
 import { detectLocale } from '../i18n/detect-locale.ts';
 import { DEFAULT_LOCALE, isLocale, t } from '../i18n/translate.ts';
 import type { IdGenerator } from '../platform/clock-and-ids.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { Locale } from '../validation/ticket.ts';
+import type { Locale, Ticket } from '../validation/ticket.ts';
 
 /** Longer messages are refused politely: the longest answer is a 2,048-character link. */
 export const MAX_MESSAGE_CHARS = 2500;
@@ -49,6 +50,8 @@ export interface AssistantBotDeps {
   turnStorage: () => Storage;
   desk: SupportDesk;
   form: FormDefinition;
+  /** The form's values for a filed ticket, to correct the fields a reviewer named. */
+  formValuesOf: (ticket: Ticket) => SlotValues;
   ids: IdGenerator;
   logger: Logger;
 }
@@ -65,6 +68,10 @@ export class AssistantBot extends ActivityHandler {
     });
     this.onMessage(async (context, next) => {
       await this.onMerchantMessage(context);
+      await next();
+    });
+    this.onEvent(async (context, next) => {
+      if (context.activity.name === DESK_DECISION_EVENT) await this.onDeskDecision(context);
       await next();
     });
   }
@@ -105,6 +112,11 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     const lastTicket = profile.ticketIds?.at(-1);
+    const pending = lastTicket ? await this.deps.desk.getTicket(lastTicket) : undefined;
+    if (pending?.status === 'changes_requested') {
+      await this.startCorrection(dc, pending, pending.history.at(-1)?.fields ?? []);
+      return;
+    }
     if (lastTicket) {
       await sendReply(context, t(locale, 'bot:alreadyFiled', { id: lastTicket }), [t(locale, 'bot:action.newRequest')]);
       return;
@@ -169,7 +181,48 @@ export class AssistantBot extends ActivityHandler {
     if (result.status !== DialogTurnStatus.complete) return;
     const formResult = result.result as FormResult | undefined;
     const reference = formResult?.status === 'completed' ? formResult.outcome.reference : undefined;
-    if (reference) profile.ticketIds = [...(profile.ticketIds ?? []), reference];
+    if (reference && !profile.ticketIds?.includes(reference))
+      profile.ticketIds = [...(profile.ticketIds ?? []), reference];
+  }
+
+  /** A reviewer decided: tell the merchant, and for changes start correcting just those fields. */
+  private async onDeskDecision(context: TurnContext): Promise<void> {
+    const turn = context.turnState.get(TURN_STATE) as TurnState;
+    const profile = await turn.profile.get(context, {});
+    const notice = context.activity.value as DeskDecisionNotice;
+    const ticket = await this.deps.desk.getTicket(notice.ticketId);
+    if (!ticket) return;
+    const locale = profile.locale ?? ticket.locale;
+    context.turnState.set(LOCALE, locale);
+    const fields = notice.fields ?? [];
+    await sendReply(
+      context,
+      t(locale, `unbind:decision.${notice.decision}`, {
+        id: ticket.id,
+        note: notice.note ?? '',
+        fields: this.fieldList(fields, locale),
+      }),
+    );
+    if (notice.decision === 'request_changes') {
+      await this.startCorrection(await turn.dialogs.createContext(context), ticket, fields);
+    }
+  }
+
+  /** Asks again only the named fields of a filed ticket, on top of whatever the merchant was doing. */
+  private async startCorrection(dc: DialogContext, ticket: Ticket, fields: string[]): Promise<void> {
+    await dc.beginDialog(this.formDialog.id, {
+      values: this.deps.formValuesOf(ticket),
+      revise: { reference: ticket.id, ask: fields },
+    });
+  }
+
+  /** "电话、营业执照" / "mobile number and business licence", from the form's own labels. */
+  private fieldList(fields: string[], locale: Locale): string {
+    const labels = fields.map((name) => {
+      const slot = this.deps.form.slots.find((s) => s.name === name);
+      return slot ? t(locale, slot.label) : name;
+    });
+    return new Intl.ListFormat(locale, { type: 'conjunction' }).format(labels);
   }
 
   /** The status of the tickets filed from this conversation, straight from the desk. */

@@ -17,7 +17,8 @@ export function createBotTurnRunner(bot: ActivityHandler, clock: Clock): TurnRun
   const adapter = new CollectingAdapter();
   return async (message, turnId) => {
     const activity: Partial<Activity> = {
-      type: ActivityTypes.Message,
+      type: message.event ? ActivityTypes.Event : ActivityTypes.Message,
+      ...(message.event ? { name: message.event.name, value: message.event.value } : {}),
       id: turnId,
       channelId: message.channel,
       conversation: { id: message.conversationId, isGroup: false, conversationType: 'personal', name: '' },

@@ -14,9 +14,13 @@ export interface InboundMessage {
   text: string;
   /** A locale hint from the channel (browser language, explicit choice). */
   locale?: Locale;
+  /** Not something the merchant wrote but something that happened (a desk decision): a proactive turn. */
+  event?: { name: string; value: unknown };
 }
 
 export interface OutboundReply {
+  /** Set on messages that arrive later (stored notices), for replay after a reconnect. */
+  id?: string;
   text: string;
   /** Short answers the merchant can tap instead of typing. */
   suggestedActions?: string[];
@@ -29,5 +33,6 @@ export interface ConversationRouter {
 
 /** Messages that reach a conversation later (agent replies, desk decisions). */
 export interface ConversationEvents {
-  subscribe(conversationId: string, listener: (reply: OutboundReply) => void): () => void;
+  /** With `after`, first replays the stored messages after that id (every stored one for '0'). */
+  subscribe(conversationId: string, listener: (reply: OutboundReply) => void, options?: { after?: string }): () => void;
 }

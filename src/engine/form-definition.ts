@@ -68,6 +68,8 @@ export interface FormCompletionContext {
   locale: Locale;
   /** Stable for one run of the form: the idempotency key of anything the completion files. */
   runId: string;
+  /** Set when the merchant corrected an earlier submission (its reference, e.g. the ticket id). */
+  revising?: { reference: string };
   say(messageKey: string, vars?: Record<string, unknown>, suggestedActions?: string[]): Promise<void>;
 }
 

@@ -34,11 +34,15 @@ export interface FormRunState {
   tries: number;
   /** Slots answered, oldest first, for "back". */
   answered: string[];
+  /** Set when the form corrects an earlier submission: only these slots are asked again. */
+  revise?: { reference: string; ask: string[]; original: SlotValues };
 }
 
 export interface FormDialogOptions {
-  /** Values known before the form starts; validated like answers. */
-  prefill?: SlotValues;
+  /** Values already checked (e.g. from a filed ticket). */
+  values?: SlotValues;
+  /** Correct a submission: ask only these slots again, then show what changed. */
+  revise?: { reference: string; ask: string[] };
 }
 
 /** What the dialog returns when it ends. */
@@ -59,12 +63,14 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   }
 
   async beginDialog(dc: DialogContext, options?: FormDialogOptions): Promise<DialogTurnResult> {
+    const values = { ...options?.values };
     const state: FormRunState = {
       runId: this.services.newRunId(),
-      values: { ...options?.prefill },
+      values,
       phase: 'asking',
       tries: 0,
       answered: [],
+      ...(options?.revise ? { revise: { ...options.revise, original: { ...values } } } : {}),
     };
     dc.activeDialog!.state = state;
     return this.askNext(dc, state);
@@ -84,6 +90,12 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     if (state.phase === 'asking' && state.current) await this.ask(context, state, this.slot(state.current));
     else if (state.phase === 'pickField') await this.askWhichField(context);
     else await this.showSummary(context, state);
+  }
+
+  /** A form started on top of this one has ended: carry on where this one was. */
+  async resumeDialog(dc: DialogContext): Promise<DialogTurnResult> {
+    await this.repromptDialog(dc.context, dc.activeDialog!);
+    return Dialog.EndOfTurn;
   }
 
   /** Goes back to the previous question. */
@@ -173,7 +185,10 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     for (const slot of this.form.slots) {
       if (!applicable.includes(slot) && slot.name in state.values) delete state.values[slot.name];
     }
-    const next = applicable.find((slot) => state.values[slot.name] === undefined);
+    // When correcting a submission, the named slots come first, even though they have values.
+    const next =
+      applicable.find((slot) => state.revise?.ask.includes(slot.name) && !state.answered.includes(slot.name)) ??
+      applicable.find((slot) => state.values[slot.name] === undefined);
     state.tries = 0;
     if (next) {
       state.phase = 'asking';
@@ -198,13 +213,17 @@ export class FormDialog extends Dialog<FormDialogOptions> {
 
   private async showSummary(context: TurnContext, state: FormRunState): Promise<void> {
     const locale = this.services.localeOf(context);
-    const lines = this.summarySlots(state).map((slot, i) =>
-      t(locale, 'form:summaryLine', {
+    const original = state.revise?.original;
+    const lines = this.summarySlots(state).map((slot, i) => {
+      const line = t(locale, 'form:summaryLine', {
         number: i + 1,
         label: t(locale, slot.label),
         value: describeValue(slot, state.values[slot.name], locale),
-      }),
-    );
+      });
+      // When correcting a submission, show what changed against what was filed.
+      if (!original || original[slot.name] === state.values[slot.name]) return line;
+      return line + t(locale, 'form:changedFrom', { before: describeValue(slot, original[slot.name], locale) });
+    });
     const text = [t(locale, this.form.summary.title), ...lines, '', t(locale, this.form.summary.confirmHint)].join(
       '\n',
     );
@@ -264,6 +283,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
         userId: activity.from.id,
         locale,
         runId: state.runId,
+        revising: state.revise ? { reference: state.revise.reference } : undefined,
         say: (key, vars, actions) => sendReply(dc.context, t(locale, key, vars), actions),
       });
     } catch (error) {

@@ -9,7 +9,8 @@ export const HEARTBEAT_MS = 25_000;
 const RECONNECT_MS = 3_000;
 
 export interface EventStream {
-  send(data: unknown): void;
+  /** `id` becomes the event id, which a reconnecting browser sends back as Last-Event-ID. */
+  send(data: unknown, id?: string): void;
   /** Runs once when the client goes away or the server ends the stream. */
   onClose(listener: () => void): void;
 }
@@ -34,8 +35,10 @@ export function openEventStream(res: Response, heartbeatMs = HEARTBEAT_MS): Even
 
   return {
     // JSON.stringify escapes newlines, so one event is always one `data:` line.
-    send: (data) => {
-      if (!res.writableEnded) res.write(`data: ${JSON.stringify(data)}\n\n`);
+    send: (data, id) => {
+      if (res.writableEnded) return;
+      const idLine = id && /^[\w.-]+$/.test(id) ? `id: ${id}\n` : '';
+      res.write(`${idLine}data: ${JSON.stringify(data)}\n\n`);
     },
     onClose: (listener) => {
       if (res.closed) listener();

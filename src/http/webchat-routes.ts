@@ -51,8 +51,12 @@ export function webchatRoutes(deps: {
   routes.get('/conversations/:id/events', (req, res) => {
     const id = conversationIdSchema.safeParse(req.params.id);
     if (!id.success) return sendError(res, 400, 'invalid_conversation_id', requestLocale(req));
+    // The browser's own reconnect sends Last-Event-ID; a reloaded page passes ?after= from storage.
+    const after = req.get('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
     const stream = openEventStream(res, deps.heartbeatMs);
-    const unsubscribe = deps.events.subscribe(id.data, (reply) => stream.send(toClientReply(reply)));
+    const unsubscribe = deps.events.subscribe(id.data, (reply) => stream.send(toClientReply(reply), reply.id), {
+      ...(after && /^\d+$/.test(after) ? { after } : {}),
+    });
     stream.onClose(unsubscribe);
   });
 
