@@ -55,6 +55,13 @@ export async function openMemoryStorageRunner(
 ): Promise<{ runTurn: TurnRunner; storage: MemoryStorage }> {
   const storage = new MemoryStorage();
   const desk = new BuiltinDesk(assistant.store, systemClock);
-  const bot = createAssistantBot({ turnStorage: () => storage, desk, ids: randomIds, logger: silentLogger });
+  const bot = createAssistantBot({
+    turnStorage: () => storage,
+    desk,
+    ids: randomIds,
+    logger: silentLogger,
+    store: assistant.store,
+    clock: systemClock,
+  });
   return { runTurn: createBotTurnRunner(bot, systemClock), storage };
 }

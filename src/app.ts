@@ -2,6 +2,7 @@
  * The composition root: storage, desk, bot and router wired together. Channels and the HTTP
  * server take the Assistant; tests build one with a fixed clock and sequential ids.
  */
+import { createStatusLookupForm } from '../dialogs/status-lookup-form.ts';
 import { createUnbindForm, fromTicketFields } from '../dialogs/unbind-form.ts';
 import { AssistantBot, type AssistantBotDeps } from './bot/assistant-bot.ts';
 import { createTurnStorage } from './bot/keyv-bot-storage.ts';
@@ -15,6 +16,7 @@ import type { SupportDesk } from './desk/support-desk.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock-and-ids.ts';
 import type { AppConfig } from './platform/config.ts';
 import type { Logger } from './platform/logger.ts';
+import { createStatusLookup } from './status/status-lookup.ts';
 import { openStore, type VersionedStore } from './storage/versioned-store.ts';
 
 export interface Assistant {
@@ -35,10 +37,14 @@ export interface AssistantDeps {
 }
 
 /** The unbind assistant's bot over any per-turn storage (the bench also runs it over MemoryStorage). */
-export function createAssistantBot(deps: Omit<AssistantBotDeps, 'form' | 'formValuesOf'>): AssistantBot {
+export function createAssistantBot(
+  deps: Omit<AssistantBotDeps, 'form' | 'formValuesOf' | 'statusLookupForm'> & { store: VersionedStore; clock: Clock },
+): AssistantBot {
+  const { store, clock, ...botDeps } = deps;
   return new AssistantBot({
-    ...deps,
+    ...botDeps,
     form: createUnbindForm({ desk: deps.desk }),
+    statusLookupForm: createStatusLookupForm({ lookup: createStatusLookup({ desk: deps.desk, store, clock }) }),
     formValuesOf: (ticket) => fromTicketFields(ticket.fields),
   });
 }
@@ -50,7 +56,14 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const desk = new BuiltinDesk(store, clock, (error) =>
     deps.logger.error({ err: error, code: 'ticket_event_listener_failed' }, 'ticket event listener failed'),
   );
-  const bot = createAssistantBot({ turnStorage: () => createTurnStorage(store), desk, ids, logger: deps.logger });
+  const bot = createAssistantBot({
+    turnStorage: () => createTurnStorage(store),
+    desk,
+    ids,
+    logger: deps.logger,
+    store,
+    clock,
+  });
   const router = createConversationRouter({
     store,
     runTurn: createBotTurnRunner(bot, clock),

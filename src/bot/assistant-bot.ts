@@ -50,6 +50,8 @@ export interface AssistantBotDeps {
   turnStorage: () => Storage;
   desk: SupportDesk;
   form: FormDefinition;
+  /** Asks for a ticket number and phone digits, for status from a conversation that filed nothing. */
+  statusLookupForm: FormDefinition;
   /** The form's values for a filed ticket, to correct the fields a reviewer named. */
   formValuesOf: (ticket: Ticket) => SlotValues;
   ids: IdGenerator;
@@ -58,14 +60,17 @@ export interface AssistantBotDeps {
 
 export class AssistantBot extends ActivityHandler {
   private readonly formDialog: FormDialog;
+  private readonly statusLookupDialog: FormDialog;
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
-    this.formDialog = new FormDialog(deps.form, {
-      localeOf: (context) => localeOf(context),
+    const services = {
+      localeOf: (context: TurnContext) => localeOf(context),
       newRunId: () => deps.ids.next(),
-      reportError: (error, code) => deps.logger.error({ err: error, code }, 'form error'),
-    });
+      reportError: (error: unknown, code: string) => deps.logger.error({ err: error, code }, 'form error'),
+    };
+    this.formDialog = new FormDialog(deps.form, services);
+    this.statusLookupDialog = new FormDialog(deps.statusLookupForm, services);
     this.onMessage(async (context, next) => {
       await this.onMerchantMessage(context);
       await next();
@@ -80,7 +85,7 @@ export class AssistantBot extends ActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const conversationState = new ConversationState(this.deps.turnStorage());
     const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogs'));
-    dialogs.add(this.formDialog);
+    dialogs.add(this.formDialog).add(this.statusLookupDialog);
     const turn: TurnState = { conversationState, profile: conversationState.createProperty('profile'), dialogs };
     context.turnState.set(TURN_STATE, turn);
     await super.run(context);
@@ -158,10 +163,12 @@ export class AssistantBot extends ActivityHandler {
         await this.requestCallback(dc);
         if (dc.activeDialog) await dc.repromptDialog();
         return;
-      case 'status':
+      case 'status': {
+        const before = dc.activeDialog;
         await this.reportStatus(dc, profile);
-        if (dc.activeDialog) await dc.repromptDialog();
+        if (dc.activeDialog && dc.activeDialog === before) await dc.repromptDialog();
         return;
+      }
       case 'start':
         if (dc.activeDialog) {
           await sendReply(context, t(locale, 'bot:alreadyInForm'));
@@ -230,7 +237,10 @@ export class AssistantBot extends ActivityHandler {
     const locale = localeOf(dc.context);
     const tickets = await this.deps.desk.listTickets({ conversationId: dc.context.activity.conversation.id });
     if (tickets.length === 0 && !profile.ticketIds?.length) {
-      await sendReply(dc.context, t(locale, 'bot:status.none'), dc.activeDialog ? [] : [t(locale, 'bot:action.start')]);
+      // Mid-form, the next message is the pending answer: just say so. Otherwise the request may
+      // have been filed from another chat, and the merchant can prove it is theirs.
+      if (dc.activeDialog) await sendReply(dc.context, t(locale, 'bot:status.none'));
+      else await dc.beginDialog(this.statusLookupDialog.id);
       return;
     }
     const lines = tickets.map((ticket) =>

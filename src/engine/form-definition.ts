@@ -71,13 +71,15 @@ export interface FormCompletionContext {
   /** Set when the merchant corrected an earlier submission (its reference, e.g. the ticket id). */
   revising?: { reference: string };
   say(messageKey: string, vars?: Record<string, unknown>, suggestedActions?: string[]): Promise<void>;
+  /** A message in the merchant's language, to put inside another. */
+  translate(messageKey: string, vars?: Record<string, unknown>): string;
 }
 
 export interface FormDefinition {
   id: string;
   slots: readonly SlotDefinition[];
-  /** Locale keys around the summary. */
-  summary: { title: string; confirmHint: string };
+  /** Locale keys around the summary; without a summary the form completes after its last slot. */
+  summary?: { title: string; confirmHint: string };
   /** Called once the merchant confirms the summary; returns what the bot should remember. */
   complete(values: SlotValues, context: FormCompletionContext): Promise<FormOutcome>;
 }

@@ -194,6 +194,8 @@ export class FormDialog extends Dialog<FormDialogOptions> {
       state.phase = 'asking';
       state.current = next.name;
       await this.ask(dc.context, state, next);
+    } else if (!this.form.summary) {
+      return this.complete(dc, state);
     } else {
       state.phase = 'summary';
       state.current = undefined;
@@ -224,9 +226,9 @@ export class FormDialog extends Dialog<FormDialogOptions> {
       if (!original || original[slot.name] === state.values[slot.name]) return line;
       return line + t(locale, 'form:changedFrom', { before: describeValue(slot, original[slot.name], locale) });
     });
-    const text = [t(locale, this.form.summary.title), ...lines, '', t(locale, this.form.summary.confirmHint)].join(
-      '\n',
-    );
+    const summary = this.form.summary;
+    if (!summary) return;
+    const text = [t(locale, summary.title), ...lines, '', t(locale, summary.confirmHint)].join('\n');
     await sendReply(context, text, [t(locale, 'form:action.confirm'), t(locale, 'form:action.edit')]);
   }
 
@@ -285,6 +287,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
         runId: state.runId,
         revising: state.revise ? { reference: state.revise.reference } : undefined,
         say: (key, vars, actions) => sendReply(dc.context, t(locale, key, vars), actions),
+        translate: (key, vars) => t(locale, key, vars),
       });
     } catch (error) {
       // The answers stay in the form; the merchant can confirm again once the desk answers.

@@ -1,5 +1,5 @@
 /**
- * The HTTP side of the assistant: web chat API and page, desk API, health check.
+ * The HTTP side of the assistant: web chat API and page, desk API and reviewer page, health check.
  * Channels with their own endpoints (WeChat, Slack, Bot Framework) mount onto the same app.
  */
 import express from 'express';
@@ -12,6 +12,7 @@ import { requireBearerToken } from './bearer-auth.ts';
 import { deskRoutes } from './desk-routes.ts';
 import { createErrorHandler, notFoundHandler } from './http-errors.ts';
 import { logRequests } from './request-log.ts';
+import { reviewerRoutes } from './reviewer-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import { staticRoutes } from './static-routes.ts';
 import { webchatRoutes } from './webchat-routes.ts';
@@ -45,6 +46,8 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     webchatRoutes({ router: deps.router, events: deps.events, heartbeatMs: deps.sseHeartbeatMs }),
   );
   app.use('/api/desk', requireBearerToken(deps.config.DESK_API_TOKEN), deskRoutes(deps.desk));
+  // The reviewer's page is public/desk/ (served below with the rest of public/); these are its catalogs.
+  app.use(reviewerRoutes());
   app.use(staticRoutes());
 
   app.use(notFoundHandler);

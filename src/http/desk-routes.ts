@@ -1,19 +1,90 @@
 /**
- * The desk API (DESIGN.md "contract: desk API") for agents and other systems: read tickets
- * and callback requests. Mounted behind the bearer token.
+ * The desk API (DESIGN.md "contract: desk API") for reviewers, agents and other systems: read
+ * tickets, callback requests and the audit trail; decide a ticket. Mounted behind the bearer token.
  */
-import express, { type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import { z } from 'zod';
-import type { SupportDesk } from '../desk/support-desk.ts';
-import { ticketStatusSchema } from '../validation/ticket.ts';
-import { sendError } from './http-errors.ts';
+import { DeskError, type SupportDesk } from '../desk/support-desk.ts';
+import { t } from '../i18n/translate.ts';
+import { type Locale, TICKET_FIELD_NAMES, ticketStatusSchema } from '../validation/ticket.ts';
+import { type ErrorExtras, type HttpErrorCode, sendError } from './http-errors.ts';
 import { requestLocale } from './request-locale.ts';
 import { failedFields } from './webchat-schemas.ts';
+
+const ticketIdSchema = z.string().regex(/^UB-\d{8}-\d{4,}$/);
 
 const ticketQuerySchema = z.object({
   conversationId: z.string().min(1).max(128).optional(),
   status: ticketStatusSchema.optional(),
 });
+
+const auditQuerySchema = z.object({ ticketId: ticketIdSchema.optional() });
+
+/** The reviewer's words to the merchant; blank space alone says nothing. */
+const noteSchema = z.string().trim().min(1).max(1000);
+
+const decisionBodySchema = z.discriminatedUnion('decision', [
+  z.object({ decision: z.literal('approve'), note: noteSchema.optional(), fields: z.never().optional() }),
+  z.object({ decision: z.literal('reject'), note: noteSchema, fields: z.never().optional() }),
+  z.object({
+    decision: z.literal('request_changes'),
+    note: noteSchema,
+    fields: z
+      .array(z.enum(TICKET_FIELD_NAMES))
+      .min(1)
+      .max(TICKET_FIELD_NAMES.length * 2)
+      .transform((fields) => [...new Set(fields)]),
+  }),
+]);
+
+/** A decision sizes to well under a kilobyte; anything near this limit is not one. */
+const DECISION_BODY_LIMIT = '16kb';
+
+/** Error codes only the desk API answers with (their sentences are in locales/<lng>/http.json). */
+type DeskApiErrorCode = 'invalid_transition' | 'invalid_fields';
+
+const DESK_ERROR_STATUS: Record<DeskError['code'], number> = {
+  ticket_not_found: 404,
+  invalid_transition: 409,
+  invalid_fields: 400,
+};
+
+/** The same `{error: {code, message}}` shape as sendError, for the desk's own codes too. */
+function sendDeskError(
+  res: Response,
+  status: number,
+  code: HttpErrorCode | DeskApiErrorCode,
+  locale: Locale,
+  extras: ErrorExtras = {},
+) {
+  const message = t(locale, `http:error.${code}`, {
+    fields: extras.fields?.join(', ') ?? '',
+    allowed: TICKET_FIELD_NAMES.join(', '),
+  });
+  res.status(status).json({ error: { code, message, ...extras } });
+}
+
+/**
+ * `reviewer:<name>` for the audit trail. The name comes from the optional X-Reviewer header,
+ * percent-encoded when it is not ASCII (headers cannot carry 张三 as is); only letters, digits,
+ * spaces and `.@_-` are kept, so the trail never holds markup or control characters.
+ */
+export function reviewerFromHeader(header: string | undefined): string {
+  let name = header ?? '';
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // Not percent-encoded after all: keep it as sent.
+  }
+  const clean = name
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N} ._@-]+/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 64)
+    .trim();
+  return `reviewer:${clean || 'desk'}`;
+}
 
 export function deskRoutes(desk: SupportDesk): Router {
   const routes = express.Router();
@@ -35,6 +106,42 @@ export function deskRoutes(desk: SupportDesk): Router {
     const ticket = await desk.getTicket(req.params.id);
     if (!ticket) return sendError(res, 404, 'ticket_not_found', requestLocale(req));
     res.json(ticket);
+  });
+
+  routes.post(
+    '/tickets/:id/decision',
+    // Any content type is read as JSON, as the web chat API does: a missing header is a common slip.
+    express.json({ limit: DECISION_BODY_LIMIT, type: () => true }),
+    async (req, res) => {
+      const locale = requestLocale(req);
+      const parsed = decisionBodySchema.safeParse(req.body);
+      if (!parsed.success) {
+        const fields = failedFields(parsed.error);
+        // Only the list of fields to re-ask is wrong: say which names are allowed.
+        const wrongFieldList =
+          (req.body as { decision?: unknown } | undefined)?.decision === 'request_changes' &&
+          fields.every((name) => name === 'fields' || name.startsWith('fields.'));
+        return wrongFieldList
+          ? sendDeskError(res, 400, 'invalid_fields', locale, { fields: ['fields'] })
+          : sendDeskError(res, 400, 'invalid_body', locale, { fields });
+      }
+      try {
+        const ticket = await desk.decide(req.params.id, parsed.data, reviewerFromHeader(req.get('x-reviewer')));
+        res.json(ticket);
+      } catch (error) {
+        if (!(error instanceof DeskError)) throw error;
+        sendDeskError(res, DESK_ERROR_STATUS[error.code], error.code, locale);
+      }
+    },
+  );
+
+  routes.get('/audit', async (req, res) => {
+    const query = auditQuerySchema.safeParse(req.query);
+    if (!query.success) {
+      return sendError(res, 400, 'invalid_query', requestLocale(req), { fields: failedFields(query.error) });
+    }
+    const { ticketId } = query.data;
+    res.json({ entries: await desk.listAudit(ticketId ? { ticketId } : {}) });
   });
 
   routes.get('/callbacks', async (_req, res) => {

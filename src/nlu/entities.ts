@@ -142,3 +142,11 @@ export function createEntityExtractor(keywords: EntityKeywords = loadEntityKeywo
     extract: (text) => locate(text).map(({ type, value, text: written }) => ({ type, value, text: written })),
   };
 }
+
+let defaultExtractor: EntityExtractor | undefined;
+
+/** Entities in `text` with the keywords of dialogs/nlu/entities.json. */
+export function extractEntities(text: string): Entity[] {
+  defaultExtractor ??= createEntityExtractor();
+  return defaultExtractor.extract(text);
+}

@@ -5,6 +5,7 @@
  * Porter-stemmed; entity placeholders (‹phone›, ‹sn›…), short numbers, emoji, ? and ! are tokens.
  */
 import { PorterStemmer } from './natural.ts';
+import type { SpellingCorrector } from './spelling.ts';
 
 /** Takes normalised text (see normalize.ts), returns its tokens. */
 export type Tokenizer = (normalizedText: string) => string[];
@@ -15,8 +16,8 @@ const SEGMENTS =
   /‹[a-z]+›|(?<han>\p{Script=Han}+)|(?<word>[a-z]+(?:'[a-z]+)*)|(?<digits>\d+)|\p{Extended_Pictographic}|[?!]/gu;
 
 /** can't → can + not; what's → what; hiii → hi (a letter typed three times or more counts once). */
-function englishWords(word: string): string[] {
-  const squeezed = word.replace(/([a-z])\1{2,}/g, '$1');
+function englishWords(word: string, correct: SpellingCorrector): string[] {
+  const squeezed = correct(word.replace(/([a-z])\1{2,}/g, '$1'));
   const negated = /^(.+)n't$/.exec(squeezed);
   if (negated?.[1]) return [NEGATED_BASE[negated[1]] ?? negated[1], 'not'];
   return [squeezed.replace(/'[a-z]+$/, '')];
@@ -31,13 +32,16 @@ export const characterBigrams: HanSegmenter = (run) => {
   return tokens;
 };
 
-export function createTokenizer(segmentHan: HanSegmenter = characterBigrams): Tokenizer {
+export function createTokenizer(
+  segmentHan: HanSegmenter = characterBigrams,
+  correct: SpellingCorrector = (word) => word,
+): Tokenizer {
   return (text) => {
     const tokens: string[] = [];
     for (const match of text.matchAll(SEGMENTS)) {
       const { han, word, digits } = match.groups ?? {};
       if (han) tokens.push(...segmentHan(han));
-      else if (word) tokens.push(...englishWords(word).map((w) => PorterStemmer.stem(w)));
+      else if (word) tokens.push(...englishWords(word, correct).map((w) => PorterStemmer.stem(w)));
       else if (digits) tokens.push(digits.length <= 4 ? digits : '‹number›');
       else tokens.push(match[0]);
     }

@@ -1,7 +1,8 @@
 /**
  * The language-understanding pipeline: detect the language, find entities, replace them with
- * placeholders (‹phone›, ‹sn›…), normalise, tokenise, classify with that language's classifier.
- * Classifiers are trained from dialogs/nlu at creation (about 0.1 s for both languages).
+ * placeholders (‹phone›, ‹sn›…), normalise, tokenise (with typo correction against the training
+ * words), classify with that language's classifier. Both classifiers are trained from
+ * dialogs/nlu when this is created (well under a second, see dialogs/nlu/TOKENIZER.md).
  */
 import { loadPhrases, NLU_DATA_DIR } from './data.ts';
 import { createEntityExtractor, type LocatedEntity } from './entities.ts';
@@ -13,7 +14,8 @@ import {
 } from './intent-classifier.ts';
 import { detectLocale } from './locale.ts';
 import { normalize } from './normalize.ts';
-import { createTokenizer, type HanSegmenter, type Tokenizer } from './tokenizers.ts';
+import { createSpellingCorrector } from './spelling.ts';
+import { createTokenizer, type HanSegmenter } from './tokenizers.ts';
 import {
   INTENT_NAMES,
   type LanguageUnderstanding,
@@ -23,28 +25,45 @@ import {
   type PhraseSet,
 } from './types.ts';
 
+/**
+ * Softmax temperature per language, chosen by cross-validation (lowest log-loss, see
+ * calibrate.ts). Chinese needs more: its unigrams and bigrams overlap, so they double-count.
+ */
+export const DEFAULT_TEMPERATURES: Record<Locale, number> = { 'zh-CN': 2, 'en-US': 1 };
+
+/**
+ * Below this confidence the caller should ask a clarifying question instead of acting. Chosen by
+ * cross-validation on the training phrases (calibrate.ts): below it, fewer than about half of the
+ * predictions are right. The share of evaluation messages under it is in dialogs/nlu/TOKENIZER.md.
+ */
+export const CLARIFY_BELOW = 0.6;
+
+/**
+ * Share of the held-out evaluation messages whose confidence is below CLARIFY_BELOW, as measured
+ * by evaluate.ts (a test keeps this in step with the data).
+ */
+export const MEASURED_CLARIFY_SHARE: Record<Locale, number> = { 'zh-CN': 9 / 198, 'en-US': 9 / 198 };
+
 export interface UnderstandingOptions {
   /** Where the phrase files are (default dialogs/nlu). */
   dataDir?: string;
   classifier?: ClassifierKind;
   /** Cuts Chinese runs; default character unigrams + bigrams. */
   segmentHan?: HanSegmenter;
-  /** Replaces the whole tokeniser (experiments); `segmentHan` is then ignored. */
-  tokenizer?: Tokenizer;
-  temperature?: number;
+  temperatures?: Partial<Record<Locale, number>>;
   smoothing?: number;
-  /** Phrases to train on instead of the files (evaluation uses this for cross-validation). */
+  /** Phrases to train on instead of the files (cross-validation). */
   training?: Partial<Record<Locale, PhraseSet>>;
 }
 
 export interface TrainedLanguageUnderstanding extends LanguageUnderstanding {
-  /** All intents ranked, for evaluation and debugging. */
+  /** Every intent ranked for `text` by the classifier of `locale` (evaluation, debugging). */
   rank(text: string, locale: Locale): IntentScore[];
-  /** Milliseconds spent training both classifiers. */
+  /** Milliseconds spent reading the phrases and training both classifiers. */
   readonly trainingMs: number;
 }
 
-/** Entities other than the reason are replaced with a placeholder token of their type. */
+/** Entities other than the reason become a placeholder token of their type. */
 function maskEntities(text: string, entities: LocatedEntity[]): string {
   let masked = '';
   let at = 0;
@@ -56,31 +75,38 @@ function maskEntities(text: string, entities: LocatedEntity[]): string {
   return masked + text.slice(at);
 }
 
-export function phrasesToExamples(phrases: PhraseSet, toTokens: (text: string) => string[]) {
-  return INTENT_NAMES.flatMap((intent) => phrases[intent].map((text) => ({ intent, tokens: toTokens(text) })));
+/** Every Latin-script word of the phrases, with repeats, for the spelling corrector. */
+function* latinWords(phraseSets: Iterable<PhraseSet>): Generator<string> {
+  for (const phrases of phraseSets) {
+    for (const intent of INTENT_NAMES)
+      for (const text of phrases[intent]) yield* normalize(text).match(/[a-z]+/g) ?? [];
+  }
 }
 
 export function createLanguageUnderstanding(options: UnderstandingOptions = {}): TrainedLanguageUnderstanding {
-  const { dataDir = NLU_DATA_DIR, classifier: kind, segmentHan, temperature, smoothing } = options;
+  const { dataDir = NLU_DATA_DIR, classifier: kind, segmentHan, smoothing } = options;
+  const temperatures = { ...DEFAULT_TEMPERATURES, ...options.temperatures };
   const entities = createEntityExtractor();
-  const tokenize: Tokenizer = options.tokenizer ?? createTokenizer(segmentHan);
-  const toTokens = (text: string, located = entities.locate(text)) => tokenize(normalize(maskEntities(text, located)));
 
   const started = performance.now();
+  const training = new Map(
+    NLU_LOCALES.map((locale) => [locale, options.training?.[locale] ?? loadPhrases(locale, 'training', dataDir)]),
+  );
+  const tokenize = createTokenizer(segmentHan, createSpellingCorrector(latinWords(training.values())));
+  const toTokens = (text: string, located = entities.locate(text)) => tokenize(normalize(maskEntities(text, located)));
   const classifiers = new Map<Locale, IntentClassifier>();
-  for (const locale of NLU_LOCALES) {
-    const phrases = options.training?.[locale] ?? loadPhrases(locale, 'training', dataDir);
-    classifiers.set(
-      locale,
-      trainIntentClassifier(phrasesToExamples(phrases, toTokens), { kind, temperature, smoothing }),
+  for (const [locale, phrases] of training) {
+    const examples = INTENT_NAMES.flatMap((intent) =>
+      phrases[intent].map((text) => ({ intent, tokens: toTokens(text) })),
     );
+    classifiers.set(locale, trainIntentClassifier(examples, { kind, smoothing, temperature: temperatures[locale] }));
   }
   const trainingMs = performance.now() - started;
 
   function classifierFor(locale: Locale): IntentClassifier {
-    const found = classifiers.get(locale);
-    if (!found) throw new Error(`no classifier for ${locale}`);
-    return found;
+    const classifier = classifiers.get(locale);
+    if (!classifier) throw new Error(`no intent classifier for ${locale}`);
+    return classifier;
   }
 
   return {
@@ -91,7 +117,7 @@ export function createLanguageUnderstanding(options: UnderstandingOptions = {}):
       const located = entities.locate(text);
       const [best] = classifierFor(locale).rank(toTokens(text, located));
       return {
-        intent: { name: best?.name ?? 'other', confidence: best?.confidence ?? 0 },
+        intent: { name: best?.name ?? 'other', confidence: Math.round((best?.confidence ?? 0) * 1e4) / 1e4 },
         entities: located.map(({ type, value, text: written }) => ({ type, value, text: written })),
         locale,
       };

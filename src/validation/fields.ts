@@ -99,6 +99,20 @@ export const freeTextSchema = z.string().transform((raw, ctx) => {
   return text;
 });
 
+/** A ticket number as merchants copy it: `UB-20261125-0007`, any case, stray spaces. */
+export const ticketIdSchema = z.string().transform((raw, ctx) => {
+  const id = toHalfWidth(raw).replace(/\s+/g, '').toUpperCase();
+  if (!/^UB-\d{8}-\d{4,}$/.test(id)) return fail(ctx, 'ticketId.format');
+  return id;
+});
+
+/** The last four digits of a phone number, to prove a ticket is yours. */
+export const phoneLast4Schema = z.string().transform((raw, ctx) => {
+  const digits = toHalfWidth(raw).replace(NUMBER_SEPARATORS, '');
+  if (!/^\d{4}$/.test(digits)) return fail(ctx, 'phoneLast4.format');
+  return digits;
+});
+
 export const DEVICE_CONDITIONS = ['working', 'faulty', 'lost'] as const;
 export const deviceConditionSchema = z.enum(DEVICE_CONDITIONS);
 export type DeviceCondition = z.infer<typeof deviceConditionSchema>;

@@ -191,7 +191,6 @@ describe('messages that are not answers', () => {
 describe('status', () => {
   it('answers from the desk, before and after filing, and mid-form returns to the question', async () => {
     chat = await openTestChat();
-    await playTranscript(chat, [['查询解绑进度', '还没有提交过解绑申请']]);
     await answerFirst(chat, AT.phone);
     await playTranscript(chat, [['进度', ['还没有提交过解绑申请', '手机号']]]);
     for (const text of HAPPY_PATH_ZH.slice(AT.phone)) await chat.say(text);

@@ -5,10 +5,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createStatusLookupForm } from '../../dialogs/status-lookup-form.ts';
 import { createUnbindForm } from '../../dialogs/unbind-form.ts';
+import { BuiltinDesk } from '../../src/desk/builtin-desk.ts';
+import type { FormDefinition } from '../../src/engine/form-definition.ts';
 import { hasMessage, LOCALES_DIR, readCatalogs } from '../../src/i18n/translate.ts';
+import { systemClock } from '../../src/platform/clock-and-ids.ts';
+import { createStatusLookup } from '../../src/status/status-lookup.ts';
+import { openStore } from '../../src/storage/versioned-store.ts';
 import { LOCALES } from '../../src/validation/ticket.ts';
-import { createInMemoryDesk } from '../helpers/fake-router.ts';
+import { tempSqliteUrl } from '../helpers/test-assistant.ts';
 
 function flatKeys(value: unknown, prefix = ''): string[] {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [prefix];
@@ -43,9 +49,21 @@ describe('message catalogs', () => {
     }
   });
 
-  it('every key the unbind form refers to exists in both languages', () => {
-    const form = createUnbindForm({ desk: createInMemoryDesk() });
-    const keys = [form.summary.title, form.summary.confirmHint];
+  it('every key the forms refer to exists in both languages', async () => {
+    const temp = tempSqliteUrl();
+    const store = await openStore(temp.url);
+    const desk = new BuiltinDesk(store, systemClock);
+    const forms = [
+      createUnbindForm({ desk }),
+      createStatusLookupForm({ lookup: createStatusLookup({ desk, store, clock: systemClock }) }),
+    ];
+    await store.close();
+    temp.cleanup();
+    for (const form of forms) checkFormKeys(form);
+  });
+
+  function checkFormKeys(form: FormDefinition) {
+    const keys = form.summary ? [form.summary.title, form.summary.confirmHint] : [];
     for (const slot of form.slots) {
       keys.push(slot.prompt, slot.label);
       if (slot.kind === 'text') keys.push(slot.example);
@@ -57,10 +75,13 @@ describe('message catalogs', () => {
       }
     }
     for (const lng of LOCALES) for (const key of keys) expect(hasMessage(lng, key), `${lng} ${key}`).toBe(true);
-  });
+  }
 
   it('every literal key in the code exists in both languages', () => {
-    const files = [...sourceFiles(path.resolve(LOCALES_DIR, '../src')), ...sourceFiles(path.resolve(LOCALES_DIR, '../dialogs'))];
+    const files = [
+      ...sourceFiles(path.resolve(LOCALES_DIR, '../src')),
+      ...sourceFiles(path.resolve(LOCALES_DIR, '../dialogs')),
+    ];
     const literal = /['`]((?:form|bot|unbind|validation|http|console|webchat|common):[\w.]+)['`]/g;
     const keys = new Set(files.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(literal)].map((m) => m[1]!)));
     expect(keys.size).toBeGreaterThan(20);
@@ -71,6 +92,7 @@ describe('message catalogs', () => {
     const codes = readFileSync(path.resolve(LOCALES_DIR, '../src/validation/fields.ts'), 'utf8').matchAll(
       /fail\(ctx, '([\w.]+)'\)/g,
     );
-    for (const [, code] of codes) for (const lng of LOCALES) expect(hasMessage(lng, `validation:${code}`), code).toBe(true);
+    for (const [, code] of codes)
+      for (const lng of LOCALES) expect(hasMessage(lng, `validation:${code}`), code).toBe(true);
   });
 });

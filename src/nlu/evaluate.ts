@@ -1,0 +1,136 @@
+/**
+ * Accuracy on the held-out evaluation phrases (dialogs/nlu/evaluation.*.json, never trained on),
+ * per language and per intent, with training and per-message timing. Used by the benchmark;
+ * `npx tsx src/nlu/evaluate.ts` prints a table.
+ */
+import { pathToFileURL } from 'node:url';
+import { loadPhrases } from './data.ts';
+import { INTENT_NAMES, type IntentName, type Locale, NLU_LOCALES } from './types.ts';
+import { CLARIFY_BELOW, createLanguageUnderstanding, type UnderstandingOptions } from './understanding.ts';
+
+export interface Tally {
+  correct: number;
+  total: number;
+  accuracy: number;
+}
+
+export interface Miss {
+  text: string;
+  expected: IntentName;
+  got: IntentName;
+  confidence: number;
+}
+
+export interface LocaleEvaluation extends Tally {
+  perIntent: Record<IntentName, Tally>;
+  /** Share of messages whose confidence is below CLARIFY_BELOW (the caller would ask again). */
+  clarifyShare: number;
+  /** Accuracy of the messages at or above CLARIFY_BELOW. */
+  confidentAccuracy: number;
+  /** Share of messages whose detected language is the file's. */
+  localeDetected: number;
+  misses: Miss[];
+}
+
+export interface Evaluation {
+  trainingMs: number;
+  /** parse() time per message, microseconds, over every evaluation message (after a warm-up). */
+  parseUs: { p50: number; p99: number };
+  clarifyBelow: number;
+  locales: Record<Locale, LocaleEvaluation>;
+}
+
+function tally(correct: number, total: number): Tally {
+  return { correct, total, accuracy: total === 0 ? 0 : correct / total };
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+export function evaluate(options: UnderstandingOptions = {}, clarifyBelow = CLARIFY_BELOW): Evaluation {
+  const nlu = createLanguageUnderstanding(options);
+  const locales = {} as Record<Locale, LocaleEvaluation>;
+  const timings: number[] = [];
+
+  for (const locale of NLU_LOCALES) {
+    const phrases = loadPhrases(locale, 'evaluation', options.dataDir);
+    const perIntent = {} as Record<IntentName, Tally>;
+    const misses: Miss[] = [];
+    let detected = 0;
+    let unsure = 0;
+    let confidentRight = 0;
+    for (const expected of INTENT_NAMES) {
+      let right = 0;
+      for (const text of phrases[expected]) {
+        const { intent, locale: found } = nlu.parse(text, locale);
+        if (found === locale) detected++;
+        if (intent.confidence < clarifyBelow) unsure++;
+        if (intent.name === expected) {
+          right++;
+          if (intent.confidence >= clarifyBelow) confidentRight++;
+        } else misses.push({ text, expected, got: intent.name, confidence: intent.confidence });
+      }
+      perIntent[expected] = tally(right, phrases[expected].length);
+    }
+    const total = INTENT_NAMES.reduce((sum, name) => sum + perIntent[name].total, 0);
+    const correct = INTENT_NAMES.reduce((sum, name) => sum + perIntent[name].correct, 0);
+    locales[locale] = {
+      ...tally(correct, total),
+      perIntent,
+      clarifyShare: unsure / total,
+      confidentAccuracy: tally(confidentRight, total - unsure).accuracy,
+      localeDetected: detected / total,
+      misses,
+    };
+
+    const texts = INTENT_NAMES.flatMap((name) => phrases[name]);
+    for (const text of texts) nlu.parse(text, locale);
+    for (const text of texts) {
+      const started = performance.now();
+      nlu.parse(text, locale);
+      timings.push((performance.now() - started) * 1000);
+    }
+  }
+  timings.sort((a, b) => a - b);
+  return {
+    trainingMs: nlu.trainingMs,
+    parseUs: { p50: percentile(timings, 0.5), p99: percentile(timings, 0.99) },
+    clarifyBelow,
+    locales,
+  };
+}
+
+const percent = (share: number) => `${(share * 100).toFixed(1)}%`;
+
+export function formatEvaluation(result: Evaluation): string {
+  const lines = [
+    `| intent | ${NLU_LOCALES.join(' | ')} |`,
+    `|---|${NLU_LOCALES.map(() => '---').join('|')}|`,
+    ...INTENT_NAMES.map((name) => {
+      const cells = NLU_LOCALES.map((locale) => {
+        const { correct, total, accuracy } = result.locales[locale].perIntent[name];
+        return `${percent(accuracy)} (${correct}/${total})`;
+      });
+      return `| ${name} | ${cells.join(' | ')} |`;
+    }),
+    `| **all** | ${NLU_LOCALES.map((l) => `**${percent(result.locales[l].accuracy)}** (${result.locales[l].correct}/${result.locales[l].total})`).join(' | ')} |`,
+    `| below ${result.clarifyBelow} (would ask again) | ${NLU_LOCALES.map((l) => percent(result.locales[l].clarifyShare)).join(' | ')} |`,
+    `| accuracy at or above ${result.clarifyBelow} | ${NLU_LOCALES.map((l) => percent(result.locales[l].confidentAccuracy)).join(' | ')} |`,
+    `| language detected | ${NLU_LOCALES.map((l) => percent(result.locales[l].localeDetected)).join(' | ')} |`,
+    '',
+    `training: ${result.trainingMs.toFixed(0)} ms; parse per message: p50 ${result.parseUs.p50.toFixed(0)} µs, p99 ${result.parseUs.p99.toFixed(0)} µs`,
+  ];
+  for (const locale of NLU_LOCALES) {
+    for (const miss of result.locales[locale].misses) {
+      lines.push(
+        `  miss ${locale}: "${miss.text}" expected ${miss.expected}, got ${miss.got} (${miss.confidence.toFixed(2)})`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(formatEvaluation(evaluate()));
+}

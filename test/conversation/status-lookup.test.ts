@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AT, answerFirst } from '../helpers/advance.ts';
+import { openTestChat, type TestChat } from '../helpers/test-assistant.ts';
+import { playTranscript } from '../helpers/transcript.ts';
+
+let chat: TestChat;
+afterEach(async () => chat?.close());
+
+/** Files a ticket in conv-1 (phone 13812345678), then returns a chat for another conversation. */
+async function fileFromAnotherChat(): Promise<TestChat> {
+  chat = await openTestChat({ conversationId: 'conv-1' });
+  await answerFirst(chat, AT.summary);
+  await chat.say('确认提交');
+  const other = chat.assistant.router;
+  return {
+    ...chat,
+    say: (text, opts = {}) =>
+      other.handle({ channel: 'webchat', conversationId: 'conv-2', userId: 'u2', text, ...opts }),
+    sayText: async (text, opts) =>
+      (await other.handle({ channel: 'webchat', conversationId: 'conv-2', userId: 'u2', text, ...opts }))
+        .map((r) => r.text)
+        .join('\n---\n'),
+  };
+}
+
+describe('status from another conversation', () => {
+  it('needs the ticket number and the last four digits of its phone', async () => {
+    const elsewhere = await fileFromAnotherChat();
+    await playTranscript(elsewhere, [
+      ['查询解绑进度', '请发送工单号'],
+      ['UB-2026', ['工单号的格式不对', '例如：UB-20261125-0007']],
+      [' ub-20261125-0001 ', '手机号的后 4 位'],
+      ['５６７８', '工单 UB-20261125-0001 的进度：已提交，等待审核'],
+    ]);
+  });
+
+  it('a wrong pair reveals nothing, and repeated wrong tries must wait', async () => {
+    const elsewhere = await fileFromAnotherChat();
+    const wrong = [
+      ['UB-20261125-0001', '1111'],
+      ['UB-20261125-0099', '5678'],
+      ['UB-20261125-0001', '2222'],
+    ];
+    for (const [id, digits] of wrong) {
+      await elsewhere.say('进度');
+      await elsewhere.say(id!);
+      const answer = await elsewhere.sayText(digits!);
+      // The same words whether the ticket exists or the digits are wrong.
+      expect(answer).toBe('没有找到与这个工单号和手机号匹配的申请，请核对后回复「进度」再试一次。');
+    }
+    // Even the right pair now has to wait.
+    await elsewhere.say('进度');
+    await elsewhere.say('UB-20261125-0001');
+    expect(await elsewhere.sayText('5678')).toContain('尝试次数太多了');
+  });
+
+  it('in English', async () => {
+    const elsewhere = await fileFromAnotherChat();
+    await playTranscript(elsewhere, [
+      ['status of my request', 'Please send the ticket number'],
+      ['UB-20261125-0001', 'last 4 digits'],
+      ['5678', 'Ticket UB-20261125-0001: submitted, waiting for review.'],
+    ]);
+  });
+});
