@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     [
       `POS unbind assistant is running (storage: ${storage})`,
       `  Web chat:  ${server.url}/`,
+      `  Reviewer:  ${server.url}/desk/  (sign in with the desk token)`,
       `  Desk API:  ${server.url}/api/desk/tickets  (Authorization: Bearer ${config.deskTokenGenerated ? config.DESK_API_TOKEN : '<DESK_API_TOKEN>'})`,
       config.deskTokenGenerated
         ? '  (DESK_API_TOKEN is not set: this token was generated and is kept in DATA_DIR/desk-api-token.)'

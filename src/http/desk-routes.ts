@@ -2,12 +2,11 @@
  * The desk API (DESIGN.md "contract: desk API") for reviewers, agents and other systems: read
  * tickets, callback requests and the audit trail; decide a ticket. Mounted behind the bearer token.
  */
-import express, { type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
 import { DeskError, type SupportDesk } from '../desk/support-desk.ts';
-import { t } from '../i18n/translate.ts';
-import { type Locale, TICKET_FIELD_NAMES, ticketStatusSchema } from '../validation/ticket.ts';
-import { type ErrorExtras, type HttpErrorCode, sendError } from './http-errors.ts';
+import { TICKET_FIELD_NAMES, ticketStatusSchema } from '../validation/ticket.ts';
+import { sendError } from './http-errors.ts';
 import { requestLocale } from './request-locale.ts';
 import { failedFields } from './webchat-schemas.ts';
 
@@ -40,29 +39,11 @@ const decisionBodySchema = z.discriminatedUnion('decision', [
 /** A decision sizes to well under a kilobyte; anything near this limit is not one. */
 const DECISION_BODY_LIMIT = '16kb';
 
-/** Error codes only the desk API answers with (their sentences are in locales/<lng>/http.json). */
-type DeskApiErrorCode = 'invalid_transition' | 'invalid_fields';
-
 const DESK_ERROR_STATUS: Record<DeskError['code'], number> = {
   ticket_not_found: 404,
   invalid_transition: 409,
   invalid_fields: 400,
 };
-
-/** The same `{error: {code, message}}` shape as sendError, for the desk's own codes too. */
-function sendDeskError(
-  res: Response,
-  status: number,
-  code: HttpErrorCode | DeskApiErrorCode,
-  locale: Locale,
-  extras: ErrorExtras = {},
-) {
-  const message = t(locale, `http:error.${code}`, {
-    fields: extras.fields?.join(', ') ?? '',
-    allowed: TICKET_FIELD_NAMES.join(', '),
-  });
-  res.status(status).json({ error: { code, message, ...extras } });
-}
 
 /**
  * `reviewer:<name>` for the audit trail. The name comes from the optional X-Reviewer header,
@@ -122,15 +103,15 @@ export function deskRoutes(desk: SupportDesk): Router {
           (req.body as { decision?: unknown } | undefined)?.decision === 'request_changes' &&
           fields.every((name) => name === 'fields' || name.startsWith('fields.'));
         return wrongFieldList
-          ? sendDeskError(res, 400, 'invalid_fields', locale, { fields: ['fields'] })
-          : sendDeskError(res, 400, 'invalid_body', locale, { fields });
+          ? sendError(res, 400, 'invalid_fields', locale, { fields: ['fields'] })
+          : sendError(res, 400, 'invalid_body', locale, { fields });
       }
       try {
         const ticket = await desk.decide(req.params.id, parsed.data, reviewerFromHeader(req.get('x-reviewer')));
         res.json(ticket);
       } catch (error) {
         if (!(error instanceof DeskError)) throw error;
-        sendDeskError(res, DESK_ERROR_STATUS[error.code], error.code, locale);
+        sendError(res, DESK_ERROR_STATUS[error.code], error.code, locale);
       }
     },
   );

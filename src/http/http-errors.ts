@@ -6,6 +6,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import { t } from '../i18n/translate.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Locale } from '../validation/ticket.ts';
+import { TICKET_FIELD_NAMES } from '../validation/ticket.ts';
 import { requestLocale } from './request-locale.ts';
 
 export type HttpErrorCode =
@@ -19,6 +20,8 @@ export type HttpErrorCode =
   | 'unauthorized'
   | 'not_found'
   | 'ticket_not_found'
+  | 'invalid_transition'
+  | 'invalid_fields'
   | 'internal_error';
 
 export interface ErrorExtras {
@@ -38,6 +41,7 @@ export function sendError(
   const message = t(locale, `http:error.${code}`, {
     fields: extras.fields?.join(', ') ?? '',
     reference: extras.reference ?? '',
+    allowed: TICKET_FIELD_NAMES.join(', '),
   });
   res.status(status).json({ error: { code, message, ...extras } });
 }

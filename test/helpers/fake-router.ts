@@ -1,16 +1,21 @@
 /**
- * Test doubles for what the HTTP layer and the console sit on: a scripted ConversationRouter,
- * ConversationEvents the test can fire, and an in-memory SupportDesk. They stand in for the bot
- * and the desk, which have their own tests; nothing here is product logic.
+ * What the HTTP layer and the console sit on, for their tests: a scripted ConversationRouter and
+ * ConversationEvents the test can fire (they stand in for the bot, which has its own tests), and
+ * the REAL built-in desk over a real SQLite file, with a fixed clock.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type {
   ConversationEvents,
   ConversationRouter,
   InboundMessage,
   OutboundReply,
 } from '../../src/conversation/messages.ts';
-import type { CallbackRequest, SupportDesk } from '../../src/desk/support-desk.ts';
-import type { Ticket } from '../../src/validation/ticket.ts';
+import { BuiltinDesk } from '../../src/desk/builtin-desk.ts';
+import { type Clock, createFixedClock } from '../../src/platform/clock-and-ids.ts';
+import { openStore } from '../../src/storage/versioned-store.ts';
+import type { TicketFields, TicketRequest } from '../../src/validation/ticket.ts';
 
 export type Script = (message: InboundMessage) => OutboundReply[] | Promise<OutboundReply[]>;
 
@@ -76,13 +81,44 @@ export function createFakeEvents(): FakeEvents {
   };
 }
 
-export function sampleTicket(overrides: Partial<Ticket> = {}): Ticket {
+/** When the test desk's clock starts: 16:00 in Shanghai, so ids read UB-20261125-…. */
+export const DESK_TEST_START = new Date('2026-11-25T08:00:00.000Z');
+
+export type TestClock = Clock & { advance(ms: number): void };
+
+export interface TestDesk {
+  desk: BuiltinDesk;
+  clock: TestClock;
+  /** Closes the store and deletes its directory. */
+  close(): Promise<void>;
+}
+
+/** The built-in desk over a fresh SQLite file in a temporary directory. */
+export async function openTestDesk(start: Date = DESK_TEST_START): Promise<TestDesk> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'desk-test-'));
+  const store = await openStore(`sqlite://${path.join(dir, 'desk.sqlite')}`);
+  const clock = createFixedClock(start);
   return {
-    id: 'UB-20261125-0001',
+    desk: new BuiltinDesk(store, clock),
+    clock,
+    close: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A complete, valid request as the form would hand it to the desk. */
+export function sampleRequest(
+  overrides: Partial<Omit<TicketRequest, 'fields'>> & { fields?: Partial<TicketFields> } = {},
+): TicketRequest {
+  const { fields, ...rest } = overrides;
+  return {
     conversationId: 'conv-1',
     channel: 'webchat',
     userId: 'conv-1',
     locale: 'zh-CN',
+    ...rest,
     fields: {
       sn: 'N5W1234567',
       merchantNo: '123456789012345',
@@ -97,79 +133,29 @@ export function sampleTicket(overrides: Partial<Ticket> = {}): Ticket {
         legalRepIdBack: 'https://files.example.com/id-back.jpg',
         devicePhoto: 'https://files.example.com/device.jpg',
       },
-    },
-    status: 'submitted',
-    history: [{ at: '2026-11-25T08:00:00.000Z', status: 'submitted', by: 'merchant' }],
-    createdAt: '2026-11-25T08:00:00.000Z',
-    updatedAt: '2026-11-25T08:00:00.000Z',
-    ...overrides,
-  };
-}
-
-/** A desk holding what the test gives it; filing appends with sequential ids. */
-export function createInMemoryDesk(tickets: Ticket[] = [], callbacks: CallbackRequest[] = []): SupportDesk {
-  const filed = new Map<string, Ticket>();
-  const requested = new Map<string, CallbackRequest>();
-  return {
-    async fileTicket(request, key) {
-      const existing = filed.get(key);
-      if (existing) return existing;
-      const at = new Date(0).toISOString();
-      const ticket: Ticket = {
-        ...request,
-        id: `UB-19700101-${String(tickets.length + 1).padStart(4, '0')}`,
-        status: 'submitted',
-        history: [{ at, status: 'submitted', by: 'merchant' }],
-        createdAt: at,
-        updatedAt: at,
-      };
-      tickets.push(ticket);
-      filed.set(key, ticket);
-      return ticket;
-    },
-    async getTicket(id) {
-      return tickets.find((ticket) => ticket.id === id);
-    },
-    async listTickets({ conversationId, status }) {
-      return tickets.filter(
-        (ticket) =>
-          (!conversationId || ticket.conversationId === conversationId) && (!status || ticket.status === status),
-      );
-    },
-    decide: notUsedHere,
-    resubmit: notUsedHere,
-    listAudit: notUsedHere,
-    onTicketEvent: () => () => {},
-    async requestCallback(request, key) {
-      const existing = requested.get(key);
-      if (existing) return existing;
-      const callback = { ...request, id: `CB-19700101-${callbacks.length + 1}`, createdAt: new Date(0).toISOString() };
-      callbacks.push(callback);
-      requested.set(key, callback);
-      return callback;
-    },
-    async listCallbacks() {
-      return [...callbacks];
+      ...fields,
     },
   };
 }
 
-export interface FakeAssistant {
+export interface FakeAssistant extends TestDesk {
   router: FakeRouter;
   events: FakeEvents;
-  desk: SupportDesk;
 }
 
-export function createFakeAssistant(
-  options: { script?: Script; tickets?: Ticket[]; callbacks?: CallbackRequest[] } = {},
-) {
-  return {
-    router: createFakeRouter(options.script),
-    events: createFakeEvents(),
-    desk: createInMemoryDesk(options.tickets, options.callbacks),
-  } satisfies FakeAssistant;
-}
-
-function notUsedHere(): never {
-  throw new Error('not used by the HTTP tests of the fake assistant');
+/**
+ * A scripted bot in front of the real desk. `seed` files and decides tickets through the desk
+ * itself (fileTicket, decide, requestCallback), so tests see exactly what the desk stores.
+ */
+export async function createFakeAssistant(
+  options: { script?: Script; seed?: (desk: BuiltinDesk, clock: TestClock) => Promise<void> } = {},
+): Promise<FakeAssistant> {
+  const testDesk = await openTestDesk();
+  try {
+    await options.seed?.(testDesk.desk, testDesk.clock);
+  } catch (error) {
+    await testDesk.close();
+    throw error;
+  }
+  return { ...testDesk, router: createFakeRouter(options.script), events: createFakeEvents() };
 }

@@ -1,6 +1,6 @@
 /**
- * Starts createHttpApp on 127.0.0.1, port 0, over the fake assistant, and captures log lines
- * so tests can check what is (and is not) logged.
+ * Starts createHttpApp on 127.0.0.1, port 0, over the fake assistant (scripted bot, real desk),
+ * and captures log lines so tests can check what is (and is not) logged.
  */
 import { createHttpApp } from '../../src/http/create-http-app.ts';
 import { startHttpServer } from '../../src/http/start-server.ts';
@@ -14,14 +14,16 @@ export const DESK_TOKEN = 'desk-token-for-tests-0123456789';
 export async function startTestServer(
   options: Parameters<typeof createFakeAssistant>[0] & { sseHeartbeatMs?: number } = {},
 ) {
-  const fake = createFakeAssistant(options);
+  const fake = await createFakeAssistant(options);
   const logLines: string[] = [];
   const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
   const config = loadConfig({ DESK_API_TOKEN: DESK_TOKEN, DATA_DIR: '/tmp/unused' }, () => 'unused');
   const app = createHttpApp({
     config,
     logger,
-    ...fake,
+    router: fake.router,
+    events: fake.events,
+    desk: fake.desk,
     ids: createSequentialIds('ref'),
     ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
   });
@@ -29,7 +31,10 @@ export async function startTestServer(
   return {
     ...fake,
     url: running.url,
-    close: running.close,
+    close: async () => {
+      await running.close();
+      await fake.close();
+    },
     logs: () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>),
     logText: () => logLines.join(''),
     setScript: (script: Script) => {
@@ -43,7 +48,8 @@ export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 export interface ApiBody {
   error: { code: string; message: string; fields?: string[]; reference?: string };
   replies: unknown[];
-  tickets: { id: string }[];
+  tickets: { id: string; status: string }[];
+  entries: { ticketId: string; to: string; by: string; note?: string; fields?: string[] }[];
   [key: string]: unknown;
 }
 

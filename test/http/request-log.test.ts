@@ -3,7 +3,7 @@ import { DESK_TOKEN, postMessage, startTestServer, type TestServer } from './htt
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer({ tickets: [] });
+  server = await startTestServer();
 });
 afterAll(() => server.close());
 

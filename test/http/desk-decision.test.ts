@@ -1,0 +1,170 @@
+/**
+ * POST /api/desk/tickets/:id/decision against the real built-in desk: each decision, the body
+ * rules, the reviewer's name in the audit trail, and the errors a reviewer can run into.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TicketEvent } from '../../src/desk/support-desk.ts';
+import { reviewerFromHeader } from '../../src/http/desk-routes.ts';
+import { sampleRequest } from '../helpers/fake-router.ts';
+import { type ApiBody, DESK_TOKEN, startTestServer, type TestServer } from './http-test-server.ts';
+
+let server: TestServer;
+const events: TicketEvent[] = [];
+let filed = 0;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  server.desk.onTicketEvent((event) => void events.push(event));
+});
+afterAll(() => server.close());
+
+/** Files a fresh ticket through the desk, as the form does, and returns its id. */
+async function newTicket(): Promise<string> {
+  filed += 1;
+  const conversationId = `conv-${filed}`;
+  return (await server.desk.fileTicket(sampleRequest({ conversationId, userId: conversationId }), conversationId)).id;
+}
+
+async function decide(id: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(`${server.url}/api/desk/tickets/${id}/decision`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${DESK_TOKEN}`, 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as ApiBody };
+}
+
+const lastEntry = (body: ApiBody) => (body.history as { by: string; note?: string; fields?: string[] }[]).at(-1);
+
+describe('POST /api/desk/tickets/:id/decision', () => {
+  it('approves: 200 with the updated ticket, by reviewer:desk without a name', async () => {
+    const id = await newTicket();
+    const { status, body } = await decide(id, { decision: 'approve' });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id, status: 'approved' });
+    expect(lastEntry(body)).toEqual({ at: expect.any(String), status: 'approved', by: 'reviewer:desk' });
+    expect(events.at(-1)).toMatchObject({ type: 'decided', decision: 'approve', ticket: { id } });
+    expect(await server.desk.getTicket(id)).toEqual(body);
+  });
+
+  it('rejects with a note (trimmed)', async () => {
+    const id = await newTicket();
+    const { status, body } = await decide(id, { decision: 'reject', note: '  营业执照已过期。 ' });
+    expect(status).toBe(200);
+    expect(body.status).toBe('rejected');
+    expect(lastEntry(body)).toMatchObject({ note: '营业执照已过期。' });
+  });
+
+  it('requests changes to named fields, each once', async () => {
+    const id = await newTicket();
+    const fields = ['phone', 'businessLicense', 'phone'];
+    const { status, body } = await decide(id, { decision: 'request_changes', note: '请重新上传', fields });
+    expect(status).toBe(200);
+    expect(body.status).toBe('changes_requested');
+    expect(lastEntry(body)).toMatchObject({ note: '请重新上传', fields: ['phone', 'businessLicense'] });
+    expect(events.at(-1)).toMatchObject({ decision: 'request_changes', fields: ['phone', 'businessLicense'] });
+  });
+
+  it('409 invalid_transition when the ticket is already decided, in the reader language', async () => {
+    const id = await newTicket();
+    expect((await decide(id, { decision: 'approve' })).status).toBe(200);
+    const again = await decide(id, { decision: 'reject', note: 'too late' }, { 'accept-language': 'en-US' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toEqual({
+      code: 'invalid_transition',
+      message: expect.stringMatching(/already been decided/),
+    });
+    expect((await server.desk.getTicket(id))?.status).toBe('approved');
+  });
+
+  it('404 ticket_not_found for an unknown ticket', async () => {
+    const { status, body } = await decide('UB-20990101-9999', { decision: 'approve' });
+    expect(status).toBe(404);
+    expect(body.error.code).toBe('ticket_not_found');
+    expect(body.error.message).toBe('没有找到这个工单。请确认工单号是否正确。');
+  });
+
+  it.each([
+    ['no body', '', 'invalid_body', ['decision']],
+    ['an unknown decision', { decision: 'maybe' }, 'invalid_body', ['decision']],
+    ['reject without a note', { decision: 'reject' }, 'invalid_body', ['note']],
+    ['reject with a blank note', { decision: 'reject', note: ' \n ' }, 'invalid_body', ['note']],
+    ['a note over 1000 characters', { decision: 'reject', note: 'x'.repeat(1001) }, 'invalid_body', ['note']],
+    ['request_changes without a note', { decision: 'request_changes', fields: ['sn'] }, 'invalid_body', ['note']],
+    ['approve with fields', { decision: 'approve', fields: ['sn'] }, 'invalid_body', ['fields']],
+    ['request_changes without fields', { decision: 'request_changes', note: 'n' }, 'invalid_fields', ['fields']],
+    [
+      'request_changes with no fields',
+      { decision: 'request_changes', note: 'n', fields: [] },
+      'invalid_fields',
+      ['fields'],
+    ],
+    [
+      'an unknown field',
+      { decision: 'request_changes', note: 'n', fields: ['sn', 'password'] },
+      'invalid_fields',
+      ['fields'],
+    ],
+  ])('400 for %s, and the ticket is unchanged', async (_label, body, code, fields) => {
+    const id = await newTicket();
+    const response = await decide(id, body);
+    expect(response.status).toBe(400);
+    expect(response.body.error).toMatchObject({ code, fields });
+    expect((await server.desk.getTicket(id))?.status).toBe('submitted');
+  });
+
+  it('names the fields that may be re-asked when the list is wrong', async () => {
+    const id = await newTicket();
+    const { body } = await decide(
+      id,
+      { decision: 'request_changes', note: 'n', fields: ['x'] },
+      { 'accept-language': 'en' },
+    );
+    expect(body.error.message).toContain('sn, merchantNo, deviceCondition');
+  });
+
+  it('400 invalid_json for broken JSON', async () => {
+    expect((await decide(await newTicket(), '{"decision":')).body.error.code).toBe('invalid_json');
+  });
+
+  it('401 without the token, before reading the body', async () => {
+    const id = await newTicket();
+    const response = await fetch(`${server.url}/api/desk/tickets/${id}/decision`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer wrong-token-wrong-token-123', 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(response.status).toBe(401);
+    expect((await server.desk.getTicket(id))?.status).toBe('submitted');
+  });
+
+  it('records the reviewer named in X-Reviewer (percent-encoded when not ASCII)', async () => {
+    const id = await newTicket();
+    const { body } = await decide(id, { decision: 'approve' }, { 'x-reviewer': encodeURIComponent('张 三') });
+    expect(lastEntry(body)?.by).toBe('reviewer:张 三');
+    const audit = await fetch(`${server.url}/api/desk/audit?ticketId=${id}`, {
+      headers: { authorization: `Bearer ${DESK_TOKEN}` },
+    });
+    const { entries } = (await audit.json()) as ApiBody;
+    expect(entries.map((e) => [e.to, e.by])).toEqual([
+      ['submitted', `merchant:${(await server.desk.getTicket(id))?.userId}`],
+      ['approved', 'reviewer:张 三'],
+    ]);
+  });
+});
+
+describe('reviewerFromHeader', () => {
+  it.each([
+    [undefined, 'reviewer:desk'],
+    ['', 'reviewer:desk'],
+    ['  alice  ', 'reviewer:alice'],
+    ['li.wei@example.com', 'reviewer:li.wei@example.com'],
+    ['%E7%8E%8B%E8%8A%B3', 'reviewer:王芳'],
+    ['<img src=x onerror=alert(1)>', 'reviewer:img srcx onerroralert1'],
+    ['a\tb\r\nc', 'reviewer:abc'],
+    ['%ZZ bob', 'reviewer:ZZ bob'],
+    ['x'.repeat(200), `reviewer:${'x'.repeat(64)}`],
+  ])('%j → %s', (header, expected) => {
+    expect(reviewerFromHeader(header)).toBe(expected);
+  });
+});
