@@ -56,6 +56,7 @@ export async function openMemoryStorageRunner(
   const storage = new MemoryStorage();
   const desk = new BuiltinDesk(assistant.store, systemClock);
   const bot = createAssistantBot({
+    understanding: assistant.understanding,
     turnStorage: () => storage,
     desk,
     ids: randomIds,

@@ -63,6 +63,52 @@ export const EDIT: Phrases = {
   'en-US': ['change', 'edit', 'modify', 'change something', 'fix'],
 };
 
+/** Words that say an earlier answer was wrong ("电话写错了，应该是…", "sorry, my email is …"). */
+export const CORRECTION_CUES: Phrases = {
+  'zh-CN': [
+    '写错了',
+    '填错了',
+    '打错了',
+    '输错了',
+    '错了',
+    '不对',
+    '应该是',
+    '改成',
+    '改为',
+    '更正',
+    '更改',
+    '修改',
+    '换成',
+  ],
+  'en-US': [
+    'sorry',
+    'wrong',
+    'typo',
+    'mistake',
+    'actually',
+    'should be',
+    'correct',
+    'change my',
+    'update my',
+    'instead',
+  ],
+};
+
+/** Where the corrected value starts: after the last of these. */
+export const CORRECTION_VALUE_MARKERS: readonly string[] = [
+  '应该是',
+  '改成',
+  '改为',
+  '换成',
+  '是',
+  '为',
+  ' is ',
+  ' to ',
+  '：',
+  ':',
+  '->',
+];
+
 /** Commands that work at any step. */
 export const COMMANDS = {
   cancel: {
@@ -83,7 +129,15 @@ export const COMMANDS = {
   },
   human: {
     'zh-CN': ['人工', '转人工', '人工客服', '转人工客服', '人工回电', '客服', '找客服'],
-    'en-US': ['agent', 'human', 'real person', 'request a call back', 'request a callback', 'call me back'],
+    'en-US': [
+      'agent',
+      'human',
+      'real person',
+      'talk to an agent',
+      'request a call back',
+      'request a callback',
+      'call me back',
+    ],
   },
   status: {
     'zh-CN': ['查询解绑进度', '查询进度', '查进度', '进度', '我的解绑进度', '解绑进度', '审核进度', '到哪了'],

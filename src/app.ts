@@ -12,7 +12,10 @@ import { createConversationRouter } from './conversation/conversation-router.ts'
 import { notifyMerchantsOfDecisions } from './conversation/decision-notifier.ts';
 import type { ConversationRouter } from './conversation/messages.ts';
 import { BuiltinDesk } from './desk/builtin-desk.ts';
-import type { SupportDesk } from './desk/support-desk.ts';
+import type { Outbox } from './desk/outbox/outbox.ts';
+import { type DeskForwardingSettings, startDeskForwarding } from './desk/outbox/start-desk-forwarding.ts';
+import type { SupportDesk, TicketEvent } from './desk/support-desk.ts';
+import { createLanguageUnderstanding, type LanguageUnderstanding } from './nlu/index.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock-and-ids.ts';
 import type { AppConfig } from './platform/config.ts';
 import type { Logger } from './platform/logger.ts';
@@ -21,6 +24,10 @@ import { openStore, type VersionedStore } from './storage/versioned-store.ts';
 
 export interface Assistant {
   router: ConversationRouter;
+  clock: Clock;
+  /** Delivers tickets to the external desk, when one is configured. */
+  outbox?: Outbox<TicketEvent>;
+  understanding: LanguageUnderstanding;
   events: ConversationEventHub;
   desk: SupportDesk;
   store: VersionedStore;
@@ -28,12 +35,21 @@ export interface Assistant {
 }
 
 export interface AssistantDeps {
-  config: Pick<AppConfig, 'storageUrl'>;
+  config: Pick<AppConfig, 'storageUrl'> & Partial<DeskForwardingSettings>;
   logger: Logger;
   clock?: Clock;
   ids?: IdGenerator;
   /** Isolates tests sharing one Redis or PostgreSQL. */
   storageNamespace?: string;
+  understanding?: LanguageUnderstanding;
+}
+
+let trainedUnderstanding: LanguageUnderstanding | undefined;
+
+/** Trained once per process, from dialogs/nlu: every assistant in it shares the classifiers. */
+export function sharedUnderstanding(): LanguageUnderstanding {
+  trainedUnderstanding ??= createLanguageUnderstanding();
+  return trainedUnderstanding;
 }
 
 /** The unbind assistant's bot over any per-turn storage (the bench also runs it over MemoryStorage). */
@@ -56,7 +72,10 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const desk = new BuiltinDesk(store, clock, (error) =>
     deps.logger.error({ err: error, code: 'ticket_event_listener_failed' }, 'ticket event listener failed'),
   );
+  const forwarding = await startDeskForwarding({ settings: deps.config, desk, store, clock, logger: deps.logger });
+  const understanding = deps.understanding ?? sharedUnderstanding();
   const bot = createAssistantBot({
+    understanding,
     turnStorage: () => createTurnStorage(store),
     desk,
     ids,
@@ -74,11 +93,15 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const stopNotifying = notifyMerchantsOfDecisions({ desk, router, events, logger: deps.logger });
   return {
     router,
+    clock,
+    ...(forwarding ? { outbox: forwarding.outbox } : {}),
+    understanding,
     events,
     desk,
     store,
     close: async () => {
       stopNotifying();
+      await forwarding?.stop();
       await store.close();
     },
   };

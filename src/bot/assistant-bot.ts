@@ -11,18 +11,20 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { findFaqTopic } from '../../dialogs/faq.ts';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
 import { DESK_DECISION_EVENT, type DeskDecisionNotice } from '../conversation/decision-notifier.ts';
 import type { SupportDesk } from '../desk/support-desk.ts';
-import { recognizeCommand } from '../engine/answer-matching.ts';
 import type { FormDefinition, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
 import { detectLocale } from '../i18n/detect-locale.ts';
 import { DEFAULT_LOCALE, isLocale, t } from '../i18n/translate.ts';
+import type { LanguageUnderstanding } from '../nlu/index.ts';
 import type { IdGenerator } from '../platform/clock-and-ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Locale, Ticket } from '../validation/ticket.ts';
+import { interpretMessage } from './message-interpreter.ts';
 
 /** Longer messages are refused politely: the longest answer is a 2,048-character link. */
 export const MAX_MESSAGE_CHARS = 2500;
@@ -54,6 +56,7 @@ export interface AssistantBotDeps {
   statusLookupForm: FormDefinition;
   /** The form's values for a filed ticket, to correct the fields a reviewer named. */
   formValuesOf: (ticket: Ticket) => SlotValues;
+  understanding: LanguageUnderstanding;
   ids: IdGenerator;
   logger: Logger;
 }
@@ -61,6 +64,7 @@ export interface AssistantBotDeps {
 export class AssistantBot extends ActivityHandler {
   private readonly formDialog: FormDialog;
   private readonly statusLookupDialog: FormDialog;
+  private readonly formDialogs: Map<string, FormDialog>;
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
@@ -71,6 +75,7 @@ export class AssistantBot extends ActivityHandler {
     };
     this.formDialog = new FormDialog(deps.form, services);
     this.statusLookupDialog = new FormDialog(deps.statusLookupForm, services);
+    this.formDialogs = new Map([this.formDialog, this.statusLookupDialog].map((d) => [d.id, d]));
     this.onMessage(async (context, next) => {
       await this.onMerchantMessage(context);
       await next();
@@ -107,26 +112,75 @@ export class AssistantBot extends ActivityHandler {
       return;
     }
     profile.locale = locale;
-    const command = recognizeCommand(text);
-    if (command) {
-      await this.onGlobalCommand(command, dc, profile);
-      return;
+    const active = dc.activeDialog;
+    const form = active ? this.formDialogs.get(active.id) : undefined;
+    const meaning = interpretMessage(text, locale, this.deps.understanding, active && form?.position(active));
+    switch (meaning.kind) {
+      case 'command':
+        return this.onGlobalCommand(meaning.command, dc, profile);
+      case 'answer':
+        if (active) this.afterForm(profile, await dc.continueDialog());
+        return;
+      case 'correction':
+        if (form) this.afterForm(profile, await form.correct(dc, meaning.slot, meaning.valueText));
+        return;
+      case 'fill':
+        if (form) this.afterForm(profile, await form.fill(dc, meaning.values));
+        return;
+      case 'faq':
+        return this.answerQuestion(dc, text);
+      case 'smallTalk':
+        await sendReply(context, t(locale, `bot:smallTalk.${meaning.intent}`));
+        if (dc.activeDialog) return dc.repromptDialog();
+        return this.onIdleMessage(dc, profile, { otherwise: 'idle' });
+      case 'idle':
+        return this.onIdleMessage(dc, profile, { otherwise: 'idle' });
+      case 'start':
+        return this.onIdleMessage(dc, profile, { prefill: meaning.prefill, otherwise: 'idle' });
+      case 'clarify':
+        return this.onIdleMessage(dc, profile, { otherwise: 'clarify' });
     }
-    if (dc.activeDialog) {
-      this.afterForm(profile, await dc.continueDialog());
-      return;
-    }
+  }
+
+  /** A message outside any form: resume a correction, point to the filed ticket, start, or ask. */
+  private async onIdleMessage(
+    dc: DialogContext,
+    profile: ConversationProfile,
+    { prefill, otherwise }: { prefill?: SlotValues; otherwise: 'idle' | 'clarify' },
+  ): Promise<void> {
+    const locale = localeOf(dc.context);
     const lastTicket = profile.ticketIds?.at(-1);
     const pending = lastTicket ? await this.deps.desk.getTicket(lastTicket) : undefined;
     if (pending?.status === 'changes_requested') {
       await this.startCorrection(dc, pending, pending.history.at(-1)?.fields ?? []);
       return;
     }
-    if (lastTicket) {
-      await sendReply(context, t(locale, 'bot:alreadyFiled', { id: lastTicket }), [t(locale, 'bot:action.newRequest')]);
+    // Details of a device in the message mean a new request; otherwise a merchant who already
+    // filed most likely repeats themselves ("确认提交" again).
+    const hasDetails = prefill !== undefined && Object.keys(prefill).length > 0;
+    if (lastTicket && !hasDetails) {
+      await sendReply(dc.context, t(locale, 'bot:alreadyFiled', { id: lastTicket }), [
+        t(locale, 'bot:action.newRequest'),
+      ]);
       return;
     }
-    await this.startForm(dc, profile);
+    if (prefill) return this.startForm(dc, profile, prefill);
+    await sendReply(dc.context, t(locale, otherwise === 'clarify' ? 'bot:clarify' : 'bot:idle'), [
+      t(locale, 'bot:action.start'),
+      t(locale, 'bot:action.status'),
+      t(locale, 'bot:action.human'),
+    ]);
+  }
+
+  /** Answers a question from the FAQ, then returns to the pending question. */
+  private async answerQuestion(dc: DialogContext, question: string): Promise<void> {
+    const locale = localeOf(dc.context);
+    const topic = findFaqTopic(question);
+    await sendReply(dc.context, t(locale, `faq:answer.${topic?.id ?? 'topics'}`));
+    if (dc.activeDialog) {
+      await sendReply(dc.context, t(locale, 'faq:backToQuestion'));
+      await dc.repromptDialog();
+    }
   }
 
   private async onGlobalCommand(command: CommandName, dc: DialogContext, profile: ConversationProfile): Promise<void> {
@@ -178,9 +232,9 @@ export class AssistantBot extends ActivityHandler {
     }
   }
 
-  private async startForm(dc: DialogContext, profile: ConversationProfile): Promise<void> {
+  private async startForm(dc: DialogContext, profile: ConversationProfile, prefill?: SlotValues): Promise<void> {
     await sendReply(dc.context, t(localeOf(dc.context), 'bot:welcome'));
-    this.afterForm(profile, await dc.beginDialog(this.formDialog.id));
+    this.afterForm(profile, await dc.beginDialog(this.formDialog.id, prefill ? { prefill } : undefined));
   }
 
   /** Remembers the ticket a completed form filed. */

@@ -21,6 +21,8 @@ interface SlotBase {
   names?: Phrases;
   /** Only asked (and kept) when this holds for the values so far. */
   when?: (values: SlotValues) => boolean;
+  /** Takes free text (a name, a description), so nearly any message would fit it. */
+  freeText?: boolean;
   /** Optional slots accept skip words (跳过 / skip) and are stored as null. */
   optional?: boolean;
   /** Hidden from the summary and not editable there (e.g. consent). */

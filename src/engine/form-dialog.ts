@@ -9,7 +9,7 @@ import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { EDIT } from '../../dialogs/vocabulary.ts';
 import { t } from '../i18n/translate.ts';
-import type { Locale } from '../validation/ticket.ts';
+import { LOCALES, type Locale } from '../validation/ticket.ts';
 import { findSlotByName, isSkip, normalizeAnswer, parseYesNo } from './answer-matching.ts';
 import {
   applicableSlots,
@@ -19,7 +19,7 @@ import {
   type SlotValues,
 } from './form-definition.ts';
 import { sendReply } from './send-reply.ts';
-import { checkSlotAnswer, describeValue, optionLines, promptFor } from './slot-prompts.ts';
+import { checkSlotAnswer, checkSlotValue, describeValue, optionLines, promptFor } from './slot-prompts.ts';
 
 /** After this many failed answers to one slot, the merchant is offered a person. */
 export const MAX_TRIES_BEFORE_OFFER = 3;
@@ -41,6 +41,8 @@ export interface FormRunState {
 export interface FormDialogOptions {
   /** Values already checked (e.g. from a filed ticket). */
   values?: SlotValues;
+  /** Values the merchant mentioned before being asked (entities): checked, then acknowledged. */
+  prefill?: SlotValues;
   /** Correct a submission: ask only these slots again, then show what changed. */
   revise?: { reference: string; ask: string[] };
 }
@@ -73,7 +75,118 @@ export class FormDialog extends Dialog<FormDialogOptions> {
       ...(options?.revise ? { revise: { ...options.revise, original: { ...values } } } : {}),
     };
     dc.activeDialog!.state = state;
+    if (options?.prefill) await this.acknowledge(dc.context, state, this.fillValues(state, options.prefill));
     return this.askNext(dc, state);
+  }
+
+  /** Whether this text would be accepted as the answer to what the form is waiting for. */
+  accepts(instance: DialogInstance, text: string): boolean {
+    const state = instance.state as FormRunState;
+    if (state.phase === 'pickField') return findSlotByName(this.summarySlots(state), text) !== undefined;
+    if (state.phase === 'summary') return this.summaryAnswer(state, text) !== undefined;
+    if (!state.current) return false;
+    const slot = this.slot(state.current);
+    return (slot.optional === true && isSkip(text)) || checkSlotAnswer(slot, text).ok;
+  }
+
+  /** What a reply to the summary asks for: submit, change (a named field or not yet named). */
+  private summaryAnswer(
+    state: FormRunState,
+    text: string,
+  ): { kind: 'confirm' } | { kind: 'edit'; field?: SlotDefinition } | undefined {
+    const field = findSlotByName(this.summarySlots(state), text);
+    if (field) return { kind: 'edit', field };
+    const answer = normalizeAnswer(text);
+    const yesNo = parseYesNo(text);
+    const confirmLabels = LOCALES.map((lng) => normalizeAnswer(t(lng, 'form:action.confirm')));
+    if (yesNo === true || confirmLabels.includes(answer)) return { kind: 'confirm' };
+    const editWords = LOCALES.flatMap((lng) => [...EDIT[lng], t(lng, 'form:action.edit')]).map(normalizeAnswer);
+    if (yesNo === false || editWords.includes(answer)) return { kind: 'edit' };
+    return undefined;
+  }
+
+  /**
+   * Fills slots from values the merchant mentioned out of turn, then carries on: the pending
+   * question is answered if it was among them, otherwise asked again.
+   */
+  async fill(dc: DialogContext, values: SlotValues): Promise<DialogTurnResult> {
+    const state = dc.activeDialog!.state as FormRunState;
+    const filled = this.fillValues(state, values);
+    await this.acknowledge(dc.context, state, filled);
+    return this.continueAfterChange(dc, state, filled);
+  }
+
+  /** "电话写错了，应该是…": checks the new value for that field, stores it or says what is wrong. */
+  async correct(dc: DialogContext, slotName: string, valueText: string): Promise<DialogTurnResult> {
+    const state = dc.activeDialog!.state as FormRunState;
+    const slot = this.slot(slotName);
+    const locale = this.services.localeOf(dc.context);
+    const checked = checkSlotAnswer(slot, valueText);
+    if (!checked.ok) {
+      const lines = [t(locale, checked.errorKey), ...checked.hintKeys.map((key) => t(locale, key))];
+      await sendReply(dc.context, lines.join('\n'));
+      await this.repromptDialog(dc.context, dc.activeDialog!);
+      return Dialog.EndOfTurn;
+    }
+    const filled = this.fillValues(state, { [slot.name]: checked.value });
+    await this.acknowledge(dc.context, state, filled);
+    return this.continueAfterChange(dc, state, filled);
+  }
+
+  /** Where this form stands, for deciding what a message means (see bot/message-interpreter.ts). */
+  position(instance: DialogInstance) {
+    const state = instance.state as FormRunState;
+    const pending = state.phase === 'asking' && state.current ? this.slot(state.current) : undefined;
+    return {
+      accepts: (text: string) => this.accepts(instance, text),
+      pendingIsFreeText: pending?.freeText === true,
+      namedSlots: applicableSlots(this.form, state.values).filter((s) => !s.hiddenInSummary),
+      fillable: (values: SlotValues) =>
+        Object.fromEntries(
+          Object.entries(values).filter(([name]) => state.values[name] === undefined || name === pending?.name),
+        ),
+    };
+  }
+
+  private fillValues(state: FormRunState, values: SlotValues): SlotDefinition[] {
+    const filled: SlotDefinition[] = [];
+    for (const [name, value] of Object.entries(values)) {
+      const slot = this.form.slots.find((s) => s.name === name);
+      const checked = slot && value !== undefined ? checkSlotValue(slot, value) : undefined;
+      if (!slot || !checked?.ok) continue;
+      state.values[name] = checked.value;
+      if (state.phase === 'asking' && state.current !== name) state.answered = [...state.answered, name];
+      filled.push(slot);
+    }
+    return filled;
+  }
+
+  /** "已记下：手机号 13912345678" — the merchant sees what was taken from their message. */
+  private async acknowledge(context: TurnContext, state: FormRunState, filled: SlotDefinition[]): Promise<void> {
+    if (filled.length === 0) return;
+    const locale = this.services.localeOf(context);
+    const items = filled.map((slot) =>
+      t(locale, 'form:notedItem', {
+        label: t(locale, slot.label),
+        value: describeValue(slot, state.values[slot.name], locale),
+      }),
+    );
+    await sendReply(context, t(locale, 'form:noted', { items: items.join(t(locale, 'form:notedSeparator')) }));
+  }
+
+  /** After values changed out of turn: move on if the pending question got its answer, else ask it again. */
+  private async continueAfterChange(
+    dc: DialogContext,
+    state: FormRunState,
+    filled: SlotDefinition[],
+  ): Promise<DialogTurnResult> {
+    if (state.phase === 'asking' && filled.some((slot) => slot.name === state.current)) {
+      state.answered = [...state.answered.filter((name) => name !== state.current), state.current!];
+      return this.askNext(dc, state);
+    }
+    if (state.phase !== 'asking') state.phase = 'summary';
+    await this.repromptDialog(dc.context, dc.activeDialog!);
+    return Dialog.EndOfTurn;
   }
 
   async continueDialog(dc: DialogContext): Promise<DialogTurnResult> {
@@ -238,16 +351,10 @@ export class FormDialog extends Dialog<FormDialogOptions> {
 
   private async onSummaryAnswer(dc: DialogContext, state: FormRunState, text: string): Promise<DialogTurnResult> {
     const locale = this.services.localeOf(dc.context);
-    const field = findSlotByName(this.summarySlots(state), text);
-    if (field) return this.askToChange(dc, state, field);
-    const yesNo = parseYesNo(text);
-    if (yesNo === true || normalizeAnswer(text) === normalizeAnswer(t(locale, 'form:action.confirm'))) {
-      return this.complete(dc, state);
-    }
-    if (
-      yesNo === false ||
-      EDIT[locale].concat(EDIT['zh-CN'], EDIT['en-US']).map(normalizeAnswer).includes(normalizeAnswer(text))
-    ) {
+    const answer = this.summaryAnswer(state, text);
+    if (answer?.kind === 'confirm') return this.complete(dc, state);
+    if (answer?.kind === 'edit' && answer.field) return this.askToChange(dc, state, answer.field);
+    if (answer?.kind === 'edit') {
       state.phase = 'pickField';
       await this.askWhichField(dc.context);
       return Dialog.EndOfTurn;

@@ -27,6 +27,16 @@ export function checkSlotAnswer(slot: SlotDefinition, text: string): SlotCheck {
   }
 }
 
+/**
+ * Checks a value that came from elsewhere than an answer to the slot (an entity found in free
+ * text, a choice's code): the same rules, so nothing unchecked is stored.
+ */
+export function checkSlotValue(slot: SlotDefinition, value: unknown): SlotCheck {
+  if (slot.kind === 'choice' && slot.options.some((o) => o.value === value)) return { ok: true, value };
+  if (slot.kind === 'yesno' && typeof value === 'boolean') return { ok: true, value };
+  return checkSlotAnswer(slot, String(value));
+}
+
 /** The value as the merchant should read it back. */
 export function describeValue(slot: SlotDefinition, value: unknown, locale: Locale): string {
   if (value === null || value === undefined) return t(locale, 'form:notProvided');

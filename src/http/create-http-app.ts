@@ -4,12 +4,16 @@
  */
 import express from 'express';
 import type { ConversationEvents, ConversationRouter } from '../conversation/messages.ts';
-import type { SupportDesk } from '../desk/support-desk.ts';
-import { type IdGenerator, randomIds } from '../platform/clock-and-ids.ts';
+import type { Outbox } from '../desk/outbox/outbox.ts';
+import { outboxRoutes } from '../desk/outbox/outbox-routes.ts';
+import type { SupportDesk, TicketEvent } from '../desk/support-desk.ts';
+import { type Clock, type IdGenerator, randomIds, systemClock } from '../platform/clock-and-ids.ts';
 import type { AppConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { VersionedStore } from '../storage/versioned-store.ts';
 import { requireBearerToken } from './bearer-auth.ts';
 import { deskRoutes } from './desk-routes.ts';
+import { deskWebhookRoutes } from './desk-webhook-routes.ts';
 import { createErrorHandler, notFoundHandler } from './http-errors.ts';
 import { logRequests } from './request-log.ts';
 import { reviewerRoutes } from './reviewer-routes.ts';
@@ -27,6 +31,11 @@ export interface HttpAppDeps {
   ids?: IdGenerator;
   /** Event stream heartbeat; 25 s by default, shorter in tests. */
   sseHeartbeatMs?: number;
+  /** For the inbound desk webhooks (replay protection across instances). */
+  store?: VersionedStore;
+  clock?: Clock;
+  /** Operator view of deliveries to the external desk, when one is configured. */
+  outbox?: Outbox<TicketEvent>;
 }
 
 export function createHttpApp(deps: HttpAppDeps): express.Express {
@@ -45,6 +54,14 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     '/api/webchat',
     webchatRoutes({ router: deps.router, events: deps.events, heartbeatMs: deps.sseHeartbeatMs }),
   );
+  // Signed desk callbacks verify their own signatures over the raw body: mounted before the bearer check.
+  if (deps.store) {
+    const secrets = { webhook: deps.config.DESK_WEBHOOK_SECRET, zendesk: deps.config.ZENDESK_WEBHOOK_SECRET };
+    const clock = deps.clock ?? systemClock;
+    app.use('/api/desk', deskWebhookRoutes({ desk: deps.desk, store: deps.store, secrets, clock, logger }));
+  }
+  if (deps.outbox)
+    app.use('/api/desk/outbox', outboxRoutes({ outbox: deps.outbox, deskToken: deps.config.DESK_API_TOKEN }));
   app.use('/api/desk', requireBearerToken(deps.config.DESK_API_TOKEN), deskRoutes(deps.desk));
   // The reviewer's page is public/desk/ (served below with the rest of public/); these are its catalogs.
   app.use(reviewerRoutes());

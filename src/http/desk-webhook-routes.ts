@@ -95,10 +95,11 @@ export function deskWebhookRoutes(deps: DeskWebhookDeps): Router {
         return;
       case 'not_found':
         return sendError(res, 404, 'ticket_not_found', locale);
+      // The same answers as the desk API's decision route.
       case 'invalid_fields':
-        return sendOutboxError(res, 400, 'invalid_fields', locale, { fields: decision.input.fields ?? [] });
+        return sendError(res, 400, 'invalid_fields', locale, { fields: decision.input.fields ?? [] });
       case 'invalid_transition':
-        return sendOutboxError(res, 409, 'invalid_transition', locale);
+        return sendError(res, 409, 'invalid_transition', locale);
     }
   }
 

@@ -8,7 +8,12 @@ import { pathToFileURL } from 'node:url';
 import { loadPhrases } from './data.ts';
 import type { IntentScore } from './intent-classifier.ts';
 import { INTENT_NAMES, type IntentName, type Locale, NLU_LOCALES, type PhraseSet } from './types.ts';
-import { createLanguageUnderstanding, type UnderstandingOptions } from './understanding.ts';
+import {
+  CLARIFY_BELOW,
+  createLanguageUnderstanding,
+  DEFAULT_TEMPERATURES,
+  type UnderstandingOptions,
+} from './understanding.ts';
 
 export interface HeldOutPrediction {
   expected: IntentName;
@@ -53,12 +58,15 @@ export interface CalibrationReport {
   byTemperature: { temperature: number; logLoss: number; calibrationError: number }[];
   /** For confidence bands at the chosen temperature: share of messages and their accuracy. */
   bands: { from: number; to: number; share: number; accuracy: number }[];
+  /** Below `threshold` at the chosen temperature: share of messages and their accuracy. */
+  below: { threshold: number; share: number; accuracy: number };
 }
 
 export function calibrationReport(
   predictions: HeldOutPrediction[],
   temperatures: number[],
   chosen: number,
+  threshold = CLARIFY_BELOW,
 ): CalibrationReport {
   const n = predictions.length;
   const top = (ranking: IntentScore[]) => ranking.reduce((a, b) => (b.confidence > a.confidence ? b : a));
@@ -88,20 +96,30 @@ export function calibrationReport(
     const right = inBand.filter(({ expected, best }) => best.name === expected).length;
     return { from, to: Math.min(to, 1), share: inBand.length / n, accuracy: inBand.length ? right / inBand.length : 0 };
   });
-  return { accuracy, byTemperature, bands };
+  const unsure = predictions
+    .map((p) => ({ expected: p.expected, best: top(temper(p.ranking, chosen)) }))
+    .filter(({ best }) => best.confidence < threshold);
+  const unsureRight = unsure.filter(({ expected, best }) => best.name === expected).length;
+  const below = { threshold, share: unsure.length / n, accuracy: unsure.length ? unsureRight / unsure.length : 0 };
+  return { accuracy, byTemperature, bands, below };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const smoothing = process.argv[2] ? Number(process.argv[2]) : undefined;
   const temperatures = [0.5, 1, 1.5, 2, 3, 4];
   for (const locale of NLU_LOCALES) {
-    const report = calibrationReport(crossValidate(locale, 5, { smoothing }), temperatures, locale === 'zh-CN' ? 2 : 1);
+    const chosen = DEFAULT_TEMPERATURES[locale];
+    const report = calibrationReport(crossValidate(locale, 5, { smoothing }), temperatures, chosen);
     console.log(`${locale}: 5-fold accuracy ${(report.accuracy * 100).toFixed(1)}%`);
     for (const t of report.byTemperature) {
       console.log(
         `  T=${t.temperature}: log-loss ${t.logLoss.toFixed(3)}, calibration error ${t.calibrationError.toFixed(3)}`,
       );
     }
+    const { threshold, share, accuracy } = report.below;
+    console.log(
+      `  at T=${chosen}, below ${threshold}: ${(share * 100).toFixed(1)}% of messages, ${(accuracy * 100).toFixed(0)}% right`,
+    );
     for (const b of report.bands) {
       console.log(
         `  confidence ${b.from.toFixed(1)}–${b.to.toFixed(1)}: ${(b.share * 100).toFixed(1)}% of messages, ${(b.accuracy * 100).toFixed(0)}% right`,

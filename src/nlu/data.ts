@@ -29,7 +29,10 @@ const entityKeywordsSchema = z.object({
 export type EntityKeywords = z.infer<typeof entityKeywordsSchema>;
 
 const traditionalMapSchema = z.object({ pairs: z.array(z.string()) });
-const localeWordsSchema = z.object({ neutralWords: z.array(z.string().min(1)) });
+const localeWordsSchema = z.object({
+  neutralWords: z.array(z.string().min(1)),
+  neutralNames: z.array(z.string().min(1)),
+});
 
 function readJson(dir: string, file: string): unknown {
   return JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
@@ -55,8 +58,14 @@ export function loadTraditionalMap(dir = NLU_DATA_DIR): Map<string, string> {
   return map;
 }
 
-/** Latin-script words that say nothing about the language (sn, pos, ok…), lower case. */
-export function loadNeutralWords(dir = NLU_DATA_DIR): Set<string> {
-  const { neutralWords } = localeWordsSchema.parse(readJson(dir, 'locale.json'));
-  return new Set(neutralWords.map((word) => word.toLowerCase()));
+export interface NeutralWords {
+  /** Latin-script words that say nothing about the language (sn, pos, ok…), lower case. */
+  words: Set<string>;
+  /** Chinese product names English speakers write too (店掌柜). */
+  names: string[];
+}
+
+export function loadNeutralWords(dir = NLU_DATA_DIR): NeutralWords {
+  const { neutralWords, neutralNames } = localeWordsSchema.parse(readJson(dir, 'locale.json'));
+  return { words: new Set(neutralWords.map((word) => word.toLowerCase())), names: neutralNames };
 }

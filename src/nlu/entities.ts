@@ -53,7 +53,7 @@ interface Matcher {
 function buildMatcher(keywords: EntityKeywords): Matcher {
   const merchantKeywords = keywords.merchantNoKeywords.map(keywordPattern).join('|');
   return {
-    merchantNoAfterKeyword: new RegExp(`(?:${merchantKeywords})[\\s:：#是为]*${SPACED_FIFTEEN_DIGITS}`, 'g'),
+    merchantNoAfterKeyword: new RegExp(`(?:${merchantKeywords})[\\s:：#是为码]*${SPACED_FIFTEEN_DIGITS}`, 'g'),
     reasons: EXTRACTED_REASONS.map((code) => ({
       code,
       pattern: new RegExp(keywords.reasons[code].map(wordPattern).join('|'), 'g'),

@@ -91,17 +91,26 @@ function trainBayes(examples: TrainingExample[], temperature: number, smoothing:
   const bayes = new BayesClassifier(undefined, smoothing);
   const withMarkers = markUnfamiliar(examples);
   for (const { intent, tokens } of examples) bayes.addDocument(withMarkers(tokens), intent);
+
+  // natural turns a token list into a 0/1 vector over every known token by testing each known
+  // token against the list (thousands × each phrase: most of the training time). The same vector
+  // comes from an index of the tokens, in natural's own order; its Bayes model also scores a
+  // sparse observation (position → token index), which is what rank() passes.
+  const featureIndex = new Map<string, number>();
+  for (const feature in bayes.features) featureIndex.set(feature, featureIndex.size);
+  bayes.textToFeatures = (observation) => {
+    const vector = new Array<number>(featureIndex.size).fill(0);
+    for (const token of observation) {
+      const index = featureIndex.get(token);
+      if (index !== undefined) vector[index] = 1;
+    }
+    return vector;
+  };
   bayes.train();
   const logPrior = new Map<IntentName, number>();
   for (const { label, value } of bayes.getClassifications([])) {
     if (isIntent(label)) logPrior.set(label, Math.log(value));
   }
-
-  // natural's getClassifications() builds a dense 0/1 vector over every known token (thousands)
-  // for each call; its Bayes model also takes a sparse observation (position → feature index),
-  // which gives the same scores in a fraction of the time. Indices follow natural's own order.
-  const featureIndex = new Map<string, number>();
-  for (const feature in bayes.features) featureIndex.set(feature, featureIndex.size);
 
   return {
     rank(tokens) {

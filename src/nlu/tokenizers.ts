@@ -2,7 +2,8 @@
  * Tokenisers for the intent classifier. natural's own tokenisers drop every Chinese character,
  * so Chinese runs are cut here: into character unigrams + bigrams (the default, chosen by
  * measurement, see dialogs/nlu/TOKENIZER.md) or by a word segmenter passed in. Latin words are
- * Porter-stemmed; entity placeholders (‹phone›, ‹sn›…), short numbers, emoji, ? and ! are tokens.
+ * typo-corrected (spelling.ts), split at n't, and Porter-stemmed; entity placeholders (‹phone›,
+ * ‹sn›…), numbers of up to 4 digits (88, 886), emoji, ? and ! are tokens too.
  */
 import { PorterStemmer } from './natural.ts';
 import type { SpellingCorrector } from './spelling.ts';

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { deskSettingsIssues, deskSettingsShape } from '../desk/connectors/desk-settings-schema.ts';
 
 const agentTokens = z
   .string()
@@ -53,9 +54,13 @@ export const configSchema = z.object({
   SLACK_API_URL: z.url().optional(),
   MICROSOFT_APP_ID: optionalSecret,
   MICROSOFT_APP_PASSWORD: optionalSecret,
+  /** External desk (generic webhook or Zendesk) and the outbox that delivers to it. */
+  ...deskSettingsShape,
 });
 
-export type AppConfig = z.output<typeof configSchema> & {
+export type AppConfig = Omit<z.output<typeof configSchema>, 'DESK_API_TOKEN'> & {
+  /** Configured, or generated for a first local run: always set once loaded. */
+  DESK_API_TOKEN: string;
   /** Resolved storage location: STORAGE_URL, or the SQLite file in DATA_DIR. */
   storageUrl: string;
   /** Whether DESK_API_TOKEN was generated because none was configured. */
@@ -81,6 +86,8 @@ export function loadConfig(env: Record<string, string | undefined>, generateToke
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const config = parsed.data;
+  const deskIssues = deskSettingsIssues(config);
+  if (deskIssues.length > 0) throw new ConfigError(deskIssues);
   const storageUrl = config.STORAGE_URL ?? `sqlite://${path.resolve(config.DATA_DIR, 'assistant.sqlite')}`;
   const deskTokenGenerated = config.DESK_API_TOKEN === undefined;
   return {

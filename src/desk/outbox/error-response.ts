@@ -7,20 +7,8 @@ import type { Response } from 'express';
 import { t } from '../../i18n/translate.ts';
 import type { Locale } from '../../validation/ticket.ts';
 
-export type OutboxErrorCode =
-  | 'invalid_signature'
-  | 'invalid_transition'
-  | 'invalid_fields'
-  | 'outbox_item_not_found'
-  | 'outbox_item_not_parked';
+export type OutboxErrorCode = 'invalid_signature' | 'outbox_item_not_found' | 'outbox_item_not_parked';
 
-export function sendOutboxError(
-  res: Response,
-  status: number,
-  code: OutboxErrorCode,
-  locale: Locale,
-  extras: { fields?: string[] } = {},
-): void {
-  const message = t(locale, `outbox:error.${code}`, { fields: extras.fields?.join(', ') ?? '' });
-  res.status(status).json({ error: { code, message, ...extras } });
+export function sendOutboxError(res: Response, status: number, code: OutboxErrorCode, locale: Locale): void {
+  res.status(status).json({ error: { code, message: t(locale, `outbox:error.${code}`) } });
 }

@@ -1,0 +1,111 @@
+/**
+ * Decides what a merchant's message is, given where the conversation stands: a command, the
+ * answer to the pending question, a correction of an earlier answer, a question to answer and
+ * come back from, values to note, or something to ask about. The bot then acts on it.
+ *
+ * Order matters: exact command words first ("取消" cancels even at the name question); then an
+ * answer that fits a strict question (phone, SN, a choice) is an answer; only then does language
+ * understanding get a say, and only when it is confident.
+ */
+
+import { isQuestion } from '../../dialogs/faq.ts';
+import type { CommandName } from '../../dialogs/vocabulary.ts';
+import { parseYesNo, recognizeCommand } from '../engine/answer-matching.ts';
+import { parseCorrection } from '../engine/corrections.ts';
+import type { SlotDefinition, SlotValues } from '../engine/form-definition.ts';
+import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding, type ParsedUtterance } from '../nlu/index.ts';
+import type { Locale } from '../validation/ticket.ts';
+
+export type Interpretation =
+  | { kind: 'command'; command: CommandName }
+  | { kind: 'answer' }
+  | { kind: 'correction'; slot: string; valueText: string }
+  | { kind: 'faq' }
+  | { kind: 'smallTalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
+  | { kind: 'idle' }
+  | { kind: 'fill'; values: SlotValues }
+  | { kind: 'start'; prefill: SlotValues }
+  | { kind: 'clarify' };
+
+/** Where the conversation stands, as the interpreter needs to know it. */
+export interface FormPosition {
+  /** Whether the text would be accepted as the answer to the pending question. */
+  accepts(text: string): boolean;
+  /** The pending question takes free text (a name, a description): nearly anything fits it. */
+  pendingIsFreeText: boolean;
+  /** Slots the merchant can name to correct. */
+  namedSlots: SlotDefinition[];
+  /**
+   * The part of these values the form would take without being told it is a correction: empty
+   * slots and the pending one. An entity never silently replaces an earlier answer.
+   */
+  fillable(values: SlotValues): SlotValues;
+}
+
+/** A Chinese character or an alphabetic word: something language understanding can read. */
+const HAS_WORDS = /\p{Script=Han}|[A-Za-z]{2,}/u;
+/** Serial numbers, emails, links: codes, not words. */
+const CODE_LIKE = /\S*(?:\d|@|:\/\/)\S*/g;
+
+const COMMAND_INTENTS: Partial<Record<IntentName, CommandName>> = {
+  status: 'status',
+  human: 'human',
+  cancel: 'cancel',
+  help: 'help',
+  restart: 'restart',
+};
+
+/** Entity types that fill a slot of the same name (`reason` carries its option's code). */
+const SLOT_ENTITIES = ['phone', 'email', 'sn', 'merchantNo', 'reason'] as const;
+
+export function slotValuesFrom(parsed: ParsedUtterance): SlotValues {
+  const values: SlotValues = {};
+  for (const entity of parsed.entities) {
+    if ((SLOT_ENTITIES as readonly string[]).includes(entity.type) && values[entity.type] === undefined) {
+      values[entity.type] = entity.value;
+    }
+  }
+  return values;
+}
+
+export function interpretMessage(
+  text: string,
+  locale: Locale,
+  understanding: LanguageUnderstanding,
+  form: FormPosition | undefined,
+): Interpretation {
+  const command = recognizeCommand(text);
+  if (command) return { kind: 'command', command };
+  if (form && !form.pendingIsFreeText && form.accepts(text)) return { kind: 'answer' };
+  if (form) {
+    const correction = parseCorrection(form.namedSlots, text);
+    if (correction) return { kind: 'correction', slot: correction.slot.name, valueText: correction.valueText };
+  }
+
+  // Outside a form, a bare yes/no answers nothing (e.g. "确认提交" again after filing).
+  if (!form && parseYesNo(text) !== undefined) return { kind: 'idle' };
+  // "12345" or "N5W…" carries no intent: let the form say what is wrong with it.
+  if (!HAS_WORDS.test(text.replace(CODE_LIKE, ' '))) return form ? { kind: 'answer' } : { kind: 'clarify' };
+
+  const parsed = understanding.parse(text, locale);
+  const { name, confidence } = parsed.intent;
+  const values = slotValuesFrom(parsed);
+  if (confidence >= CLARIFY_BELOW) {
+    const intentCommand = COMMAND_INTENTS[name];
+    if (intentCommand) return { kind: 'command', command: intentCommand };
+    if (name === 'fees' && (!form || isQuestion(text))) return { kind: 'faq' };
+    if (name === 'greeting' || name === 'thanks' || name === 'goodbye') {
+      // "你好，我要解绑 N5W…" is more than a greeting.
+      if (Object.keys(values).length === 0 || form) return { kind: 'smallTalk', intent: name };
+    }
+  }
+  if (form) {
+    if (form.accepts(text)) return { kind: 'answer' };
+    const fillable = form.fillable(values);
+    return Object.keys(fillable).length > 0 ? { kind: 'fill', values: fillable } : { kind: 'answer' };
+  }
+  if ((name === 'unbind' && confidence >= CLARIFY_BELOW) || Object.keys(values).length > 0) {
+    return { kind: 'start', prefill: values };
+  }
+  return { kind: 'clarify' };
+}

@@ -1,0 +1,47 @@
+/**
+ * Recognises a correction of an earlier answer in free text: a cue ("写错了", "sorry") plus the
+ * name of a field ("电话", "email"), and where the new value starts.
+ */
+import { CORRECTION_CUES, CORRECTION_VALUE_MARKERS } from '../../dialogs/vocabulary.ts';
+import { t } from '../i18n/translate.ts';
+import { LOCALES } from '../validation/ticket.ts';
+import type { SlotDefinition } from './form-definition.ts';
+
+const cues = LOCALES.flatMap((lng) => CORRECTION_CUES[lng].map((cue) => cue.toLowerCase()));
+
+function namesOf(slot: SlotDefinition): string[] {
+  const names = LOCALES.flatMap((lng) => [...(slot.names?.[lng] ?? []), t(lng, slot.label)]);
+  // Longest first, so "法人身份证正面" wins over "正面".
+  return names.map((n) => n.toLowerCase()).sort((a, b) => b.length - a.length);
+}
+
+export interface Correction {
+  slot: SlotDefinition;
+  /** The text that should be the new answer. */
+  valueText: string;
+}
+
+export function parseCorrection(slots: readonly SlotDefinition[], text: string): Correction | undefined {
+  const message = text.normalize('NFKC');
+  const lower = message.toLowerCase();
+  if (!cues.some((cue) => lower.includes(cue))) return undefined;
+  let found: { slot: SlotDefinition; at: number; name: string } | undefined;
+  for (const slot of slots) {
+    for (const name of namesOf(slot)) {
+      const at = lower.indexOf(name);
+      if (at >= 0 && (!found || name.length > found.name.length)) found = { slot, at, name };
+    }
+  }
+  if (!found) return undefined;
+  const afterName = found.at + found.name.length;
+  const markerEnd = Math.max(
+    ...CORRECTION_VALUE_MARKERS.map((marker) => {
+      const at = lower.lastIndexOf(marker);
+      return at >= afterName ? at + marker.length : -1;
+    }),
+  );
+  const valueText = (markerEnd > 0 ? message.slice(markerEnd) : message.slice(afterName))
+    .replace(/^[\s,，。.:：!！]+|[\s。.!！]+$/g, '')
+    .replace(/^(写错了|填错了|打错了|错了|不对)[\s,，]*/u, '');
+  return valueText ? { slot: found.slot, valueText } : undefined;
+}
