@@ -90,7 +90,9 @@ export function interpretMessage(
   const parsed = understanding.parse(text, locale);
   const { name, confidence } = parsed.intent;
   const values = slotValuesFrom(parsed);
-  if (confidence >= CLARIFY_BELOW) {
+  // At a free-text question a short answer is taken as the answer ("王进度" is a name), unless it asks something.
+  const mayInterrupt = !form?.pendingIsFreeText || !form.accepts(text) || isQuestion(text) || [...text].length > 6;
+  if (confidence >= CLARIFY_BELOW && mayInterrupt) {
     const intentCommand = COMMAND_INTENTS[name];
     if (intentCommand) return { kind: 'command', command: intentCommand };
     if (name === 'fees' && (!form || isQuestion(text))) return { kind: 'faq' };

@@ -7,6 +7,7 @@ import type { ConversationEvents, ConversationRouter } from '../conversation/mes
 import type { Outbox } from '../desk/outbox/outbox.ts';
 import { outboxRoutes } from '../desk/outbox/outbox-routes.ts';
 import type { SupportDesk, TicketEvent } from '../desk/support-desk.ts';
+import type { LanguageUnderstanding } from '../nlu/index.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from '../platform/clock-and-ids.ts';
 import type { AppConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -15,6 +16,7 @@ import { requireBearerToken } from './bearer-auth.ts';
 import { deskRoutes } from './desk-routes.ts';
 import { deskWebhookRoutes } from './desk-webhook-routes.ts';
 import { createErrorHandler, notFoundHandler } from './http-errors.ts';
+import { nluRoutes } from './nlu-routes.ts';
 import { logRequests } from './request-log.ts';
 import { reviewerRoutes } from './reviewer-routes.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -29,6 +31,8 @@ export interface HttpAppDeps {
   logger: Logger;
   /** Makes error references (the number a merchant quotes to support); random by default. */
   ids?: IdGenerator;
+  /** Serves POST /api/nlu/parse when given. */
+  understanding?: LanguageUnderstanding;
   /** Event stream heartbeat; 25 s by default, shorter in tests. */
   sseHeartbeatMs?: number;
   /** For the inbound desk webhooks (replay protection across instances). */
@@ -54,6 +58,7 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
     '/api/webchat',
     webchatRoutes({ router: deps.router, events: deps.events, heartbeatMs: deps.sseHeartbeatMs }),
   );
+  if (deps.understanding) app.use('/api/nlu', nluRoutes(deps.understanding));
   // Signed desk callbacks verify their own signatures over the raw body: mounted before the bearer check.
   if (deps.store) {
     const secrets = { webhook: deps.config.DESK_WEBHOOK_SECRET, zendesk: deps.config.ZENDESK_WEBHOOK_SECRET };
