@@ -1,7 +1,8 @@
 /**
  * Words merchants use for yes, no, skip and the commands that work at any step.
- * Matching is on the whole message after normalisation (see src/engine/answer-matching.ts),
- * so a name or an address that merely contains one of these words is never a command.
+ * Commands match the whole message after normalisation (see src/engine/answer-matching.ts), so a
+ * name that merely contains one of these words is never a command; yes/no and skip also look for
+ * their longer phrases inside an answer ("好的同意", "没有邮箱").
  */
 import type { Phrases } from '../src/engine/form-definition.ts';
 
@@ -18,6 +19,9 @@ export const YES: Phrases = {
     '可以',
     '行',
     '没问题',
+    '没有问题',
+    '涉及',
+    '有的',
     '确认',
     '确定',
     '确认无误',
@@ -49,7 +53,7 @@ export const YES: Phrases = {
 
 export const NO: Phrases = {
   'zh-CN': ['不', '不是', '否', '不对', '不同意', '不行', '算了', '不要', '没有', '无', '不用', '不涉及'],
-  'en-US': ['no', 'n', 'nope', 'nah', 'disagree', 'wrong', 'false', 'none'],
+  'en-US': ['no', 'n', 'nope', 'nah', 'disagree', 'wrong', 'false', 'none', 'not', "don't", 'do not'],
 };
 
 export const SKIP: Phrases = {

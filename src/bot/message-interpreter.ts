@@ -10,7 +10,7 @@
 
 import { isQuestion } from '../../dialogs/faq.ts';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
-import { parseYesNo, recognizeCommand } from '../engine/answer-matching.ts';
+import { isBareYesNo, recognizeCommand } from '../engine/answer-matching.ts';
 import { parseCorrection } from '../engine/corrections.ts';
 import type { SlotDefinition, SlotValues } from '../engine/form-definition.ts';
 import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding, type ParsedUtterance } from '../nlu/index.ts';
@@ -44,8 +44,8 @@ export interface FormPosition {
 
 /** A Chinese character or an alphabetic word: something language understanding can read. */
 const HAS_WORDS = /\p{Script=Han}|[A-Za-z]{2,}/u;
-/** Serial numbers, emails, links: codes, not words. */
-const CODE_LIKE = /\S*(?:\d|@|:\/\/)\S*/g;
+/** Serial numbers, emails, links: codes, not words (ASCII only: "商户号1021…" keeps its Chinese). */
+const CODE_LIKE = /[\x21-\x7e]*(?:\d|@|:\/\/)[\x21-\x7e]*/g;
 
 const COMMAND_INTENTS: Partial<Record<IntentName, CommandName>> = {
   status: 'status',
@@ -83,7 +83,7 @@ export function interpretMessage(
   }
 
   // Outside a form, a bare yes/no answers nothing (e.g. "确认提交" again after filing).
-  if (!form && parseYesNo(text) !== undefined) return { kind: 'idle' };
+  if (!form && isBareYesNo(text)) return { kind: 'idle' };
   // "12345" or "N5W…" carries no intent: let the form say what is wrong with it.
   if (!HAS_WORDS.test(text.replace(CODE_LIKE, ' '))) return form ? { kind: 'answer' } : { kind: 'clarify' };
 

@@ -36,14 +36,49 @@ function matches(words: Set<string>, text: string): boolean {
   return words.has(answer) || (answer === '' && words.has(text.normalize('NFKC').trim()));
 }
 
+/**
+ * What the phrases found inside a longer answer mean, reading the longest first so "不同意" is
+ * itself and not "同意", and "不能用" is not "能用". Only phrases of two or more characters, or
+ * whole English words, count. Undefined when none is found or they disagree.
+ */
+function meaningInside<T>(answer: string, phrases: Iterable<readonly [phrase: string, meaning: T]>): T | undefined {
+  const usable = [...phrases]
+    .filter(([p]) => [...p].length >= 2 || /^[a-z']+$/.test(p))
+    .sort((a, b) => b[0].length - a[0].length);
+  let rest = ` ${answer.replace(/\p{P}/gu, ' ')} `;
+  const found = new Set<T>();
+  for (const [phrase, meaning] of usable) {
+    const pattern = /^[a-z' ]+$/.test(phrase) ? ` ${phrase} ` : phrase;
+    if (rest.includes(pattern)) {
+      found.add(meaning);
+      rest = rest.replaceAll(pattern, ' ');
+    }
+  }
+  return found.size === 1 ? [...found][0] : undefined;
+}
+
+const yesNoPhrases = [...[...yesWords].map((p) => [p, true] as const), ...[...noWords].map((p) => [p, false] as const)];
+
+/** The whole message is just a yes or a no word ("好的", "ok", "不"). */
+export function isBareYesNo(text: string): boolean {
+  return matches(yesWords, text) || matches(noWords, text);
+}
+
 export function parseYesNo(text: string): boolean | undefined {
   if (matches(yesWords, text)) return true;
   if (matches(noWords, text)) return false;
-  return undefined;
+  return meaningInside(normalizeAnswer(text), yesNoPhrases);
 }
 
+/** "跳过", "没有邮箱", "no email": a skip word in a message that holds no value. */
 export function isSkip(text: string): boolean {
-  return matches(skipWords, text);
+  if (matches(skipWords, text)) return true;
+  const answer = normalizeAnswer(text);
+  if (/[@\d]|:\/\//.test(answer)) return false;
+  const words = ` ${answer.replace(/[^\p{L}\p{N}/]+/gu, ' ')} `;
+  return [...skipWords].some((w) =>
+    /^[a-z/ ]+$/.test(w) ? words.includes(` ${w} `) : [...w].length >= 2 && answer.includes(w),
+  );
 }
 
 export function recognizeCommand(text: string): CommandName | undefined {
@@ -57,12 +92,15 @@ export function parseChoice(options: readonly ChoiceOption[], text: string): str
   const answer = normalizeAnswer(text);
   const index = Number.parseInt(answer, 10);
   if (/^\d+$/.test(answer) && index >= 1 && index <= options.length) return options[index - 1]?.value;
+  const phrases: [string, string][] = [];
   for (const option of options) {
     const words = phraseSet(option.synonyms);
     for (const lng of LOCALES) words.add(normalizeAnswer(t(lng, option.label)));
     if (words.has(answer)) return option.value;
+    for (const word of words) phrases.push([word, option.value]);
   }
-  return undefined;
+  // "坏了开不了机": a synonym inside a longer answer, when it points to one option only.
+  return meaningInside(answer, phrases);
 }
 
 /**

@@ -114,3 +114,21 @@ describe('what merchants actually write', () => {
     expect(await chat.sayText('https://a.example.com/4')).toContain('5. 联系人：张客服');
   });
 });
+
+describe('a hurried merchant (found by trying it in the web page)', () => {
+  it('answers in phrases, volunteers details early, and still gets through', async () => {
+    chat = await openTestChat();
+    await playTranscript(chat, [
+      ['这个机器我不用了怎么弄', '同意吗'],
+      ['我要解绑 SN号n5w1234567 店关门了 电话１３８ 1234 5678', ['已记下', '同意吗']],
+      ['商户号102100012345678', ['已记下：商户号 102100012345678', '同意吗']],
+      ['好的同意', '设备现在的状态'],
+      ['坏了开不了机', '联系人怎么称呼'],
+      ['手续费多少?', ['不收取任何手续费', '联系人怎么称呼']],
+      ['王老板', '邮箱'],
+      ['电话写错了 应该是13912345678', ['手机号 13912345678', '邮箱']],
+      ['没有邮箱', '未成年人'],
+      ['不涉及', '营业执照'],
+    ]);
+  });
+});
