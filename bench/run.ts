@@ -2,6 +2,7 @@
  * `npm run bench`: prints every figure from one run. Speed and memory are measured here,
  * never by timed assertions in tests.
  */
+import { evaluate } from '../src/nlu/evaluate.ts';
 import { benchHttp } from './http.ts';
 import { benchConversations, benchHeapPerConversation } from './in-process.ts';
 
@@ -15,6 +16,18 @@ async function main() {
     process.stdout.write(`${line}\n`);
   };
   print(`POS unbind assistant bench — ${new Date().toISOString()} — node ${process.version}`);
+  print();
+
+  // First, while nothing else has warmed up: training is part of start-up.
+  const nlu = evaluate();
+  print('Language understanding (held-out evaluation set, never trained on):');
+  print(`  training (both languages)    ${fmt(nlu.trainMs, 0)} ms`);
+  print(`  parse per message            p50 ${fmt(nlu.classifyUs.p50, 0)} µs, p99 ${fmt(nlu.classifyUs.p99, 0)} µs`);
+  for (const [locale, result] of Object.entries(nlu.locales)) {
+    print(
+      `  accuracy ${locale}             ${fmt(result.accuracy * 100)} % (${result.correct}/${result.total}); below ${nlu.clarifyBelow} asks again: ${fmt(result.clarifyShare * 100)} %`,
+    );
+  }
   print();
 
   const conversations = await benchConversations(50);

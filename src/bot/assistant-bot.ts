@@ -18,7 +18,7 @@ import type { SupportDesk } from '../desk/support-desk.ts';
 import type { FormDefinition, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
-import { detectLocale } from '../i18n/detect-locale.ts';
+import { languageSignal } from '../i18n/language-signal.ts';
 import { DEFAULT_LOCALE, isLocale, t } from '../i18n/translate.ts';
 import type { LanguageUnderstanding } from '../nlu/index.ts';
 import type { IdGenerator } from '../platform/clock-and-ids.ts';
@@ -349,6 +349,6 @@ function chooseLocale(profile: ConversationProfile, text: string, channelLocale:
     return channelLocale;
   }
   if (profile.localeChosen && profile.locale) return profile.locale;
-  const detected = detectLocale(text, profile.locale ? 3 : 1);
+  const detected = languageSignal(text, profile.locale ? 3 : 1);
   return detected ?? profile.locale ?? DEFAULT_LOCALE;
 }

@@ -9,7 +9,7 @@ const HAN = /\p{Script=Han}/u;
 const NOT_WORDS = /\S*(?:[@:/\d]|\w\.\w)\S*/g;
 
 /** `minEnglishWords`: how many English words make a sentence (more once a language is set). */
-export function detectLocale(text: string, minEnglishWords = 1): Locale | undefined {
+export function languageSignal(text: string, minEnglishWords = 1): Locale | undefined {
   if (HAN.test(text)) return 'zh-CN';
   const words = text.replace(NOT_WORDS, ' ').match(/[A-Za-z]{2,}/g) ?? [];
   return words.length >= minEnglishWords ? 'en-US' : undefined;
