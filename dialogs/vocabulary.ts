@@ -67,6 +67,30 @@ export const EDIT: Phrases = {
   'en-US': ['change', 'edit', 'modify', 'change something', 'fix'],
 };
 
+/** What people put before a field's name when they want to change it ("改电话", "change my phone"). */
+export const EDIT_PREFIXES: readonly string[] = [
+  '我要修改',
+  '我想修改',
+  '帮我修改',
+  '修改一下',
+  '修改',
+  '更改',
+  '改一下',
+  '更正',
+  '改',
+  '换',
+  'change the',
+  'change my',
+  'change',
+  'edit the',
+  'edit my',
+  'edit',
+  'fix',
+  'update my',
+  'update',
+  'correct',
+];
+
 /** Words that say an earlier answer was wrong ("电话写错了，应该是…", "sorry, my email is …"). */
 export const CORRECTION_CUES: Phrases = {
   'zh-CN': [

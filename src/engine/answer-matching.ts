@@ -3,7 +3,7 @@
  * Both languages' words are accepted whatever the conversation's language: a Chinese-speaking
  * merchant may well type "ok". Matching is on the whole normalised message.
  */
-import { COMMANDS, type CommandName, NO, SKIP, YES } from '../../dialogs/vocabulary.ts';
+import { COMMANDS, type CommandName, EDIT_PREFIXES, NO, SKIP, YES } from '../../dialogs/vocabulary.ts';
 import { t } from '../i18n/translate.ts';
 import { LOCALES } from '../validation/ticket.ts';
 import type { ChoiceOption, Phrases, SlotDefinition } from './form-definition.ts';
@@ -108,10 +108,9 @@ export function parseChoice(options: readonly ChoiceOption[], text: string): str
  * summary list, its label, or one of its names ("改电话", "change phone").
  */
 export function findSlotByName(slots: readonly SlotDefinition[], text: string): SlotDefinition | undefined {
-  const answer = normalizeAnswer(text)
-    .replace(/^(我要|我想|帮我)?(修改|更改|改一下|改|更正|换)(一下)?/u, '')
-    .replace(/^(change|edit|fix|update|correct)( the| my)? /u, '')
-    .trim();
+  let answer = normalizeAnswer(text);
+  const prefix = EDIT_PREFIXES.find((p) => answer.startsWith(p));
+  if (prefix) answer = answer.slice(prefix.length).trim();
   const index = Number.parseInt(answer, 10);
   if (/^\d+$/.test(answer)) return index >= 1 && index <= slots.length ? slots[index - 1] : undefined;
   for (const slot of slots) {

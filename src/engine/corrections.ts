@@ -40,8 +40,12 @@ export function parseCorrection(slots: readonly SlotDefinition[], text: string):
       return at >= afterName ? at + marker.length : -1;
     }),
   );
-  const valueText = (markerEnd > 0 ? message.slice(markerEnd) : message.slice(afterName))
-    .replace(/^[\s,，。.:：!！]+|[\s。.!！]+$/g, '')
-    .replace(/^(写错了|填错了|打错了|错了|不对)[\s,，]*/u, '');
+  let valueText = (markerEnd > 0 ? message.slice(markerEnd) : message.slice(afterName)).replace(
+    /^[\s\p{P}]+|[\s。.!！]+$/gu,
+    '',
+  );
+  // "电话写错了13912345678": the cue stands between the name and the value.
+  const leadingCue = cues.find((cue) => valueText.toLowerCase().startsWith(cue));
+  if (leadingCue) valueText = valueText.slice(leadingCue.length).replace(/^[\s\p{P}]+/u, '');
   return valueText ? { slot: found.slot, valueText } : undefined;
 }
