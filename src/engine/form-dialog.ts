@@ -7,10 +7,9 @@
  */
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
-import { EDIT } from '../../dialogs/vocabulary.ts';
 import { t } from '../i18n/translate.ts';
-import { LOCALES, type Locale } from '../validation/ticket.ts';
-import { findSlotByName, isSkip, normalizeAnswer, parseYesNo } from './answer-matching.ts';
+import type { Locale } from '../validation/ticket.ts';
+import { findSlotByName, isSkip } from './answer-matching.ts';
 import {
   applicableSlots,
   type FormDefinition,
@@ -18,6 +17,7 @@ import {
   type SlotDefinition,
   type SlotValues,
 } from './form-definition.ts';
+import { readSummaryAnswer, renderSummary, summarySlots } from './form-summary.ts';
 import { sendReply } from './send-reply.ts';
 import { checkSlotAnswer, checkSlotValue, describeValue, optionLines, promptFor } from './slot-prompts.ts';
 
@@ -83,26 +83,10 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   accepts(instance: DialogInstance, text: string): boolean {
     const state = instance.state as FormRunState;
     if (state.phase === 'pickField') return findSlotByName(this.summarySlots(state), text) !== undefined;
-    if (state.phase === 'summary') return this.summaryAnswer(state, text) !== undefined;
+    if (state.phase === 'summary') return readSummaryAnswer(this.form, state.values, text) !== undefined;
     if (!state.current) return false;
     const slot = this.slot(state.current);
     return (slot.optional === true && isSkip(text)) || checkSlotAnswer(slot, text).ok;
-  }
-
-  /** What a reply to the summary asks for: submit, change (a named field or not yet named). */
-  private summaryAnswer(
-    state: FormRunState,
-    text: string,
-  ): { kind: 'confirm' } | { kind: 'edit'; field?: SlotDefinition } | undefined {
-    const field = findSlotByName(this.summarySlots(state), text);
-    if (field) return { kind: 'edit', field };
-    const answer = normalizeAnswer(text);
-    const yesNo = parseYesNo(text);
-    const confirmLabels = LOCALES.map((lng) => normalizeAnswer(t(lng, 'form:action.confirm')));
-    if (yesNo === true || confirmLabels.includes(answer)) return { kind: 'confirm' };
-    const editWords = LOCALES.flatMap((lng) => [...EDIT[lng], t(lng, 'form:action.edit')]).map(normalizeAnswer);
-    if (yesNo === false || editWords.includes(answer)) return { kind: 'edit' };
-    return undefined;
   }
 
   /**
@@ -323,26 +307,13 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   }
 
   private summarySlots(state: FormRunState): SlotDefinition[] {
-    return applicableSlots(this.form, state.values).filter((slot) => !slot.hiddenInSummary);
+    return summarySlots(this.form, state.values);
   }
 
   private async showSummary(context: TurnContext, state: FormRunState): Promise<void> {
     const locale = this.services.localeOf(context);
-    const original = state.revise?.original;
-    const lines = this.summarySlots(state).map((slot, i) => {
-      const line = t(locale, 'form:summaryLine', {
-        number: i + 1,
-        label: t(locale, slot.label),
-        value: describeValue(slot, state.values[slot.name], locale),
-      });
-      // When correcting a submission, show what changed against what was filed.
-      if (!original || original[slot.name] === state.values[slot.name]) return line;
-      return line + t(locale, 'form:changedFrom', { before: describeValue(slot, original[slot.name], locale) });
-    });
-    const summary = this.form.summary;
-    if (!summary) return;
-    const text = [t(locale, summary.title), ...lines, '', t(locale, summary.confirmHint)].join('\n');
-    await sendReply(context, text, [t(locale, 'form:action.confirm'), t(locale, 'form:action.edit')]);
+    const text = renderSummary(this.form, state.values, state.revise?.original, locale);
+    if (text) await sendReply(context, text, [t(locale, 'form:action.confirm'), t(locale, 'form:action.edit')]);
   }
 
   private async askWhichField(context: TurnContext): Promise<void> {
@@ -351,7 +322,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
 
   private async onSummaryAnswer(dc: DialogContext, state: FormRunState, text: string): Promise<DialogTurnResult> {
     const locale = this.services.localeOf(dc.context);
-    const answer = this.summaryAnswer(state, text);
+    const answer = readSummaryAnswer(this.form, state.values, text);
     if (answer?.kind === 'confirm') return this.complete(dc, state);
     if (answer?.kind === 'edit' && answer.field) return this.askToChange(dc, state, answer.field);
     if (answer?.kind === 'edit') {
