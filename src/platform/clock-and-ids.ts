@@ -41,3 +41,7 @@ export function createSequentialIds(prefix = 'id'): IdGenerator {
     secret: () => `${prefix}-secret-${++n}`.padEnd(24, 'x'),
   };
 }
+
+/** A uniform fraction in [0, 1), for jitter. Injected where tests need it fixed. */
+export type RandomSource = () => number;
+export const systemRandom: RandomSource = Math.random;

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
+import { systemRandom } from '../platform/clock-and-ids.ts';
 import { type PutOptions, type StoredRecord, VersionConflictError, type VersionedStore } from './versioned-store.ts';
 
 /** What a backend adds under keyv's connection. Keys here are full (namespaced) keys; values are raw strings. */
@@ -117,7 +118,7 @@ export class KeyvVersionedStore implements VersionedStore {
       const ttlMs = expires === undefined ? undefined : Math.max(1, Math.ceil(expires - Date.now()));
       if (await this.backend.swap(full, current, raw, ttlMs)) return count + 1;
       // Lost the race: someone else's increment landed. Back off a little, with jitter, so callers spread out.
-      await sleep(Math.random() * Math.min(2 ** attempt, 50));
+      await sleep(systemRandom() * Math.min(2 ** attempt, 50));
     }
     throw new Error(`Storage: increment of "${key}" kept conflicting (${MAX_ATTEMPTS} attempts)`);
   }
@@ -152,6 +153,9 @@ export class KeyvVersionedStore implements VersionedStore {
     return envelope;
   }
 }
+
+// Expiry is wall-clock time shared with the other processes on the same store (and Redis's own
+// expiry), so it reads Date.now() rather than an injected clock.
 
 /** The decoded envelope, or undefined when there is no row or it has expired (keyv's rule: now > expires). */
 function unexpired<T>(raw: string | undefined): Envelope<T> | undefined {

@@ -8,7 +8,7 @@
  * - Failures are retried with exponential backoff and full jitter, honouring Retry-After;
  *   after the last attempt, or a failure that retrying cannot fix, the item is parked, never dropped.
  */
-import { type Clock, randomIds } from '../../platform/clock-and-ids.ts';
+import { type Clock, randomIds, systemRandom } from '../../platform/clock-and-ids.ts';
 import { type Logger, scrubPersonalData } from '../../platform/logger.ts';
 import type { VersionedStore } from '../../storage/versioned-store.ts';
 import { asDeliveryError, type DeliveryResult } from '../connectors/external-desk.ts';
@@ -59,7 +59,7 @@ const emptySummary = (): RunSummary => ({ delivered: 0, retried: 0, parked: 0, s
 
 export function createOutbox<P>(deps: OutboxDeps<P>): Outbox<P> {
   const policy = { ...DEFAULT_OUTBOX_POLICY, ...deps.policy };
-  const random = deps.random ?? Math.random;
+  const random = deps.random ?? systemRandom;
   const owner = deps.workerId ?? randomIds.next();
   const logger = deps.logger.child({ component: 'outbox' });
   const { clock } = deps;
