@@ -13,30 +13,22 @@ import {
 import { type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { findFaqTopic } from '../../dialogs/faq.ts';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
-import { DESK_DECISION_EVENT, type DeskDecisionNotice } from '../conversation/decision-notifier.ts';
+import { DESK_DECISION_EVENT } from '../conversation/decision-notifier.ts';
 import type { SupportDesk } from '../desk/support-desk.ts';
 import type { FormDefinition, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
-import { languageSignal } from '../i18n/language-signal.ts';
-import { DEFAULT_LOCALE, isLocale, t } from '../i18n/translate.ts';
+import { t } from '../i18n/translate.ts';
 import type { LanguageUnderstanding } from '../nlu/index.ts';
 import type { IdGenerator } from '../platform/clock-and-ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Locale, Ticket } from '../validation/ticket.ts';
 import { interpretMessage } from './message-interpreter.ts';
+import { TicketFollowUp } from './ticket-follow-up.ts';
+import { type ConversationProfile, chooseLocale, localeOf, setTurnLocale } from './turn-locale.ts';
 
 /** Longer messages are refused politely: the longest answer is a 2,048-character link. */
 export const MAX_MESSAGE_CHARS = 2500;
-
-/** What the bot remembers about a conversation besides the dialog stack. */
-export interface ConversationProfile {
-  locale?: Locale;
-  /** The merchant chose the language explicitly; detection no longer switches it. */
-  localeChosen?: boolean;
-  /** Tickets filed from this conversation, newest last. */
-  ticketIds?: string[];
-}
 
 interface TurnState {
   conversationState: ConversationState;
@@ -45,7 +37,6 @@ interface TurnState {
 }
 
 const TURN_STATE = Symbol('assistant turn state');
-const LOCALE = Symbol('turn locale');
 
 export interface AssistantBotDeps {
   /** Storage for one turn's state; a fresh view per turn lets it check versions on save. */
@@ -65,6 +56,7 @@ export class AssistantBot extends ActivityHandler {
   private readonly formDialog: FormDialog;
   private readonly statusLookupDialog: FormDialog;
   private readonly formDialogs: Map<string, FormDialog>;
+  private readonly followUp: TicketFollowUp;
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
@@ -76,6 +68,13 @@ export class AssistantBot extends ActivityHandler {
     this.formDialog = new FormDialog(deps.form, services);
     this.statusLookupDialog = new FormDialog(deps.statusLookupForm, services);
     this.formDialogs = new Map([this.formDialog, this.statusLookupDialog].map((d) => [d.id, d]));
+    this.followUp = new TicketFollowUp({
+      desk: deps.desk,
+      form: deps.form,
+      formDialog: this.formDialog,
+      statusLookupDialog: this.statusLookupDialog,
+      formValuesOf: deps.formValuesOf,
+    });
     this.onMessage(async (context, next) => {
       await this.onMerchantMessage(context);
       await next();
@@ -102,7 +101,7 @@ export class AssistantBot extends ActivityHandler {
     const profile = await turn.profile.get(context, {});
     const text = context.activity.text ?? '';
     const locale = chooseLocale(profile, text, context.activity.locale);
-    context.turnState.set(LOCALE, locale);
+    setTurnLocale(context, locale);
     const dc = await turn.dialogs.createContext(context);
 
     if (text.trim() === '' || text.length > MAX_MESSAGE_CHARS) {
@@ -152,7 +151,7 @@ export class AssistantBot extends ActivityHandler {
     const lastTicket = profile.ticketIds?.at(-1);
     const pending = lastTicket ? await this.deps.desk.getTicket(lastTicket) : undefined;
     if (pending?.status === 'changes_requested') {
-      await this.startCorrection(dc, pending, pending.history.at(-1)?.fields ?? []);
+      await this.followUp.startCorrection(dc, pending, pending.history.at(-1)?.fields ?? []);
       return;
     }
     // Details of a device in the message mean a new request; otherwise a merchant who already
@@ -192,7 +191,7 @@ export class AssistantBot extends ActivityHandler {
         const chosen: Locale = command === 'english' ? 'en-US' : 'zh-CN';
         profile.locale = chosen;
         profile.localeChosen = true;
-        context.turnState.set(LOCALE, chosen);
+        setTurnLocale(context, chosen);
         await sendReply(context, t(chosen, 'bot:languageSwitched'));
         return this.repromptOrIdle(dc);
       }
@@ -214,12 +213,12 @@ export class AssistantBot extends ActivityHandler {
         await sendReply(context, t(locale, 'bot:help'));
         return this.repromptOrIdle(dc);
       case 'human':
-        await this.requestCallback(dc);
+        await this.followUp.requestCallback(dc);
         if (dc.activeDialog) await dc.repromptDialog();
         return;
       case 'status': {
         const before = dc.activeDialog;
-        await this.reportStatus(dc, profile);
+        await this.followUp.reportStatus(dc, profile);
         if (dc.activeDialog && dc.activeDialog === before) await dc.repromptDialog();
         return;
       }
@@ -246,61 +245,11 @@ export class AssistantBot extends ActivityHandler {
       profile.ticketIds = [...(profile.ticketIds ?? []), reference];
   }
 
-  /** A reviewer decided: tell the merchant, and for changes start correcting just those fields. */
+  /** A reviewer decided: tell the merchant (in their language), and start any correction. */
   private async onDeskDecision(context: TurnContext): Promise<void> {
     const turn = context.turnState.get(TURN_STATE) as TurnState;
     const profile = await turn.profile.get(context, {});
-    const notice = context.activity.value as DeskDecisionNotice;
-    const ticket = await this.deps.desk.getTicket(notice.ticketId);
-    if (!ticket) return;
-    const locale = profile.locale ?? ticket.locale;
-    context.turnState.set(LOCALE, locale);
-    const fields = notice.fields ?? [];
-    await sendReply(
-      context,
-      t(locale, `unbind:decision.${notice.decision}`, {
-        id: ticket.id,
-        note: notice.note ?? '',
-        fields: this.fieldList(fields, locale),
-      }),
-    );
-    if (notice.decision === 'request_changes') {
-      await this.startCorrection(await turn.dialogs.createContext(context), ticket, fields);
-    }
-  }
-
-  /** Asks again only the named fields of a filed ticket, on top of whatever the merchant was doing. */
-  private async startCorrection(dc: DialogContext, ticket: Ticket, fields: string[]): Promise<void> {
-    await dc.beginDialog(this.formDialog.id, {
-      values: this.deps.formValuesOf(ticket),
-      revise: { reference: ticket.id, ask: fields },
-    });
-  }
-
-  /** "电话、营业执照" / "mobile number and business licence", from the form's own labels. */
-  private fieldList(fields: string[], locale: Locale): string {
-    const labels = fields.map((name) => {
-      const slot = this.deps.form.slots.find((s) => s.name === name);
-      return slot ? t(locale, slot.label) : name;
-    });
-    return new Intl.ListFormat(locale, { type: 'conjunction' }).format(labels);
-  }
-
-  /** The status of the tickets filed from this conversation, straight from the desk. */
-  private async reportStatus(dc: DialogContext, profile: ConversationProfile): Promise<void> {
-    const locale = localeOf(dc.context);
-    const tickets = await this.deps.desk.listTickets({ conversationId: dc.context.activity.conversation.id });
-    if (tickets.length === 0 && !profile.ticketIds?.length) {
-      // Mid-form, the next message is the pending answer: just say so. Otherwise the request may
-      // have been filed from another chat, and the merchant can prove it is theirs.
-      if (dc.activeDialog) await sendReply(dc.context, t(locale, 'bot:status.none'));
-      else await dc.beginDialog(this.statusLookupDialog.id);
-      return;
-    }
-    const lines = tickets.map((ticket) =>
-      t(locale, 'bot:status.line', { id: ticket.id, status: t(locale, `bot:status.name.${ticket.status}`) }),
-    );
-    await sendReply(dc.context, [t(locale, 'bot:status.title'), ...lines].join('\n'));
+    await this.followUp.tellDecision(await turn.dialogs.createContext(context), profile, context.activity.value);
   }
 
   private async repromptOrIdle(dc: DialogContext): Promise<void> {
@@ -308,47 +257,4 @@ export class AssistantBot extends ActivityHandler {
     const locale = localeOf(dc.context);
     await sendReply(dc.context, t(locale, 'bot:idle'), [t(locale, 'bot:action.start')]);
   }
-
-  private async requestCallback(dc: DialogContext): Promise<void> {
-    const { activity } = dc.context;
-    const locale = localeOf(dc.context);
-    const values = FormDialog.values(dc.activeDialog);
-    const phone = typeof values.phone === 'string' ? values.phone : undefined;
-    const slot = FormDialog.pendingSlot(dc.activeDialog);
-    const callback = await this.deps.desk.requestCallback(
-      {
-        conversationId: activity.conversation.id,
-        channel: activity.channelId,
-        userId: activity.from.id,
-        locale,
-        reason: slot ? 'stuck_or_asked' : 'asked',
-        slot,
-        phone,
-      },
-      `${activity.conversation.id}:${activity.id}`,
-    );
-    await sendReply(
-      dc.context,
-      t(locale, phone ? 'bot:callbackFiled' : 'bot:callbackFiledNoPhone', { id: callback.id }),
-    );
-  }
-}
-
-function localeOf(context: TurnContext): Locale {
-  return (context.turnState.get(LOCALE) as Locale | undefined) ?? DEFAULT_LOCALE;
-}
-
-/**
- * The conversation's language for this turn. A channel's explicit choice wins; otherwise the
- * merchant's own writing: any Chinese switches to Chinese, and an English sentence (three
- * words once a language is set, so a pinyin name or "ok" does not) switches to English.
- */
-function chooseLocale(profile: ConversationProfile, text: string, channelLocale: string | undefined): Locale {
-  if (isLocale(channelLocale) && channelLocale !== profile.locale) {
-    profile.localeChosen = true;
-    return channelLocale;
-  }
-  if (profile.localeChosen && profile.locale) return profile.locale;
-  const detected = languageSignal(text, profile.locale ? 3 : 1);
-  return detected ?? profile.locale ?? DEFAULT_LOCALE;
 }

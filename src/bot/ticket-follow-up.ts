@@ -1,0 +1,100 @@
+/**
+ * What happens around a filed ticket: the reviewer's decision told to the merchant, the
+ * correction of the fields they named, status questions, and call-back requests.
+ */
+import type { DialogContext } from 'botbuilder-dialogs';
+import type { DeskDecisionNotice } from '../conversation/decision-notifier.ts';
+import type { SupportDesk } from '../desk/support-desk.ts';
+import type { FormDefinition, SlotValues } from '../engine/form-definition.ts';
+import { FormDialog } from '../engine/form-dialog.ts';
+import { sendReply } from '../engine/send-reply.ts';
+import { t } from '../i18n/translate.ts';
+import type { Locale, Ticket } from '../validation/ticket.ts';
+import { type ConversationProfile, localeOf, setTurnLocale } from './turn-locale.ts';
+
+export interface TicketFollowUpDeps {
+  desk: SupportDesk;
+  form: FormDefinition;
+  formDialog: FormDialog;
+  statusLookupDialog: FormDialog;
+  /** The form's values for a filed ticket, to correct the fields a reviewer named. */
+  formValuesOf: (ticket: Ticket) => SlotValues;
+}
+
+export class TicketFollowUp {
+  constructor(private readonly deps: TicketFollowUpDeps) {}
+
+  /** Tells the decision in the merchant's language; for changes, starts correcting just those fields. */
+  async tellDecision(dc: DialogContext, profile: ConversationProfile, value: unknown): Promise<void> {
+    const notice = value as DeskDecisionNotice;
+    const ticket = await this.deps.desk.getTicket(notice.ticketId);
+    if (!ticket) return;
+    const locale = profile.locale ?? ticket.locale;
+    setTurnLocale(dc.context, locale);
+    const fields = notice.fields ?? [];
+    const message = t(locale, `unbind:decision.${notice.decision}`, {
+      id: ticket.id,
+      note: notice.note ?? '',
+      fields: this.fieldList(fields, locale),
+    });
+    await sendReply(dc.context, message);
+    if (notice.decision === 'request_changes') await this.startCorrection(dc, ticket, fields);
+  }
+
+  /** Asks again only the named fields of a filed ticket, on top of whatever the merchant was doing. */
+  async startCorrection(dc: DialogContext, ticket: Ticket, fields: string[]): Promise<void> {
+    await dc.beginDialog(this.deps.formDialog.id, {
+      values: this.deps.formValuesOf(ticket),
+      revise: { reference: ticket.id, ask: fields },
+    });
+  }
+
+  /** The status of the tickets filed from this conversation, straight from the desk. */
+  async reportStatus(dc: DialogContext, profile: ConversationProfile): Promise<void> {
+    const locale = localeOf(dc.context);
+    const tickets = await this.deps.desk.listTickets({ conversationId: dc.context.activity.conversation.id });
+    if (tickets.length === 0 && !profile.ticketIds?.length) {
+      // Mid-form, the next message is the pending answer: just say so. Otherwise the request may
+      // have been filed from another chat, and the merchant can prove it is theirs.
+      if (dc.activeDialog) await sendReply(dc.context, t(locale, 'bot:status.none'));
+      else await dc.beginDialog(this.deps.statusLookupDialog.id);
+      return;
+    }
+    const lines = tickets.map((ticket) =>
+      t(locale, 'bot:status.line', { id: ticket.id, status: t(locale, `bot:status.name.${ticket.status}`) }),
+    );
+    await sendReply(dc.context, [t(locale, 'bot:status.title'), ...lines].join('\n'));
+  }
+
+  /** Files a call-back request with what the merchant gave so far, idempotent per message. */
+  async requestCallback(dc: DialogContext): Promise<void> {
+    const { activity } = dc.context;
+    const locale = localeOf(dc.context);
+    const values = FormDialog.values(dc.activeDialog);
+    const phone = typeof values.phone === 'string' ? values.phone : undefined;
+    const slot = FormDialog.pendingSlot(dc.activeDialog);
+    const callback = await this.deps.desk.requestCallback(
+      {
+        conversationId: activity.conversation.id,
+        channel: activity.channelId,
+        userId: activity.from.id,
+        locale,
+        reason: slot ? 'stuck_or_asked' : 'asked',
+        slot,
+        phone,
+      },
+      `${activity.conversation.id}:${activity.id}`,
+    );
+    const key = phone ? 'bot:callbackFiled' : 'bot:callbackFiledNoPhone';
+    await sendReply(dc.context, t(locale, key, { id: callback.id }));
+  }
+
+  /** "手机号和营业执照" / "Mobile number and Business licence", from the form's own labels. */
+  private fieldList(fields: string[], locale: Locale): string {
+    const labels = fields.map((name) => {
+      const slot = this.deps.form.slots.find((s) => s.name === name);
+      return slot ? t(locale, slot.label) : name;
+    });
+    return new Intl.ListFormat(locale, { type: 'conjunction' }).format(labels);
+  }
+}

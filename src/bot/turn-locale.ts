@@ -1,0 +1,42 @@
+/**
+ * The language of the current turn: chosen from the conversation's profile and the merchant's
+ * own writing, kept on the turn context for everything that answers in it.
+ */
+import type { TurnContext } from 'botbuilder';
+import { languageSignal } from '../i18n/language-signal.ts';
+import { DEFAULT_LOCALE, isLocale } from '../i18n/translate.ts';
+import type { Locale } from '../validation/ticket.ts';
+
+/** What the bot remembers about a conversation besides the dialog stack. */
+export interface ConversationProfile {
+  locale?: Locale;
+  /** The merchant chose the language explicitly; detection no longer switches it. */
+  localeChosen?: boolean;
+  /** Tickets filed from this conversation, newest last. */
+  ticketIds?: string[];
+}
+
+const LOCALE = Symbol('turn locale');
+
+export function localeOf(context: TurnContext): Locale {
+  return (context.turnState.get(LOCALE) as Locale | undefined) ?? DEFAULT_LOCALE;
+}
+
+export function setTurnLocale(context: TurnContext, locale: Locale): void {
+  context.turnState.set(LOCALE, locale);
+}
+
+/**
+ * The conversation's language for this turn. A channel's explicit choice wins; otherwise the
+ * merchant's own writing: any Chinese switches to Chinese, and an English sentence (three
+ * words once a language is set, so a pinyin name or "ok" does not) switches to English.
+ */
+export function chooseLocale(profile: ConversationProfile, text: string, channelLocale: string | undefined): Locale {
+  if (isLocale(channelLocale) && channelLocale !== profile.locale) {
+    profile.localeChosen = true;
+    return channelLocale;
+  }
+  if (profile.localeChosen && profile.locale) return profile.locale;
+  const detected = languageSignal(text, profile.locale ? 3 : 1);
+  return detected ?? profile.locale ?? DEFAULT_LOCALE;
+}
