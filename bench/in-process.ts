@@ -67,12 +67,17 @@ export async function benchHeapPerConversation(count: number) {
   const { assistant, cleanup } = await openSqliteAssistant();
   const floor = await openMemoryStorageRunner(assistant);
   const midForm = CONVERSATION.slice(0, 8);
-  const measure = async (turn: (id: string, text: string) => Promise<unknown>) => {
-    const before = heapUsed();
-    for (let c = 0; c < count; c++) {
+  const leaveMidForm = async (turn: (id: string, text: string) => Promise<unknown>, conversations: number) => {
+    for (let c = 0; c < conversations; c++) {
       const id = `heap-${randomUUID()}`;
       for (const text of midForm) await turn(id, text);
     }
+  };
+  const measure = async (turn: (id: string, text: string) => Promise<unknown>) => {
+    // Warm up first, so lazily built caches and compiled code are not counted per conversation.
+    await leaveMidForm(turn, 100);
+    const before = heapUsed();
+    await leaveMidForm(turn, count);
     // Signed: a small negative figure means nothing measurable is held (GC noise).
     return (heapUsed() - before) / count;
   };
