@@ -24,6 +24,8 @@ const phraseSetSchema = z.record(z.enum(INTENT_NAMES), phrases);
 const keywords = z.array(z.string().trim().min(1)).min(1);
 const entityKeywordsSchema = z.object({
   merchantNoKeywords: keywords,
+  /** Single characters that may stand between the keyword and the number ("商户号是…"). */
+  merchantNoSeparators: z.array(z.string().length(1)),
   reasons: z.record(z.enum(EXTRACTED_REASONS), keywords),
 });
 export type EntityKeywords = z.infer<typeof entityKeywordsSchema>;

@@ -52,8 +52,9 @@ interface Matcher {
 
 function buildMatcher(keywords: EntityKeywords): Matcher {
   const merchantKeywords = keywords.merchantNoKeywords.map(keywordPattern).join('|');
+  const separators = keywords.merchantNoSeparators.map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('');
   return {
-    merchantNoAfterKeyword: new RegExp(`(?:${merchantKeywords})[\\s:：#是为码]*${SPACED_FIFTEEN_DIGITS}`, 'g'),
+    merchantNoAfterKeyword: new RegExp(`(?:${merchantKeywords})[\\s${separators}]*${SPACED_FIFTEEN_DIGITS}`, 'g'),
     reasons: EXTRACTED_REASONS.map((code) => ({
       code,
       pattern: new RegExp(keywords.reasons[code].map(wordPattern).join('|'), 'g'),
