@@ -51,7 +51,9 @@ async function main() {
   print();
 
   const heap = await benchHeapPerConversation(500);
-  print('Heap held per stored conversation (500 conversations left mid-form, after 100 to warm up; negative = GC noise):');
+  print(
+    'Heap held per stored conversation (500 conversations left mid-form, after 100 to warm up; negative = GC noise):',
+  );
   print(`  SQLite storage (state on disk)    ${fmt(heap.bytesPerConversation, 0)} bytes`);
   print(`  botbuilder MemoryStorage floor    ${fmt(heap.memoryStorageBytesPerConversation, 0)} bytes`);
   if (!heap.gcExposed) print('  (run with --expose-gc for stable heap figures)');

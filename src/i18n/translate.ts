@@ -42,16 +42,9 @@ function createI18n(): i18n {
 
 const catalogs = createI18n();
 
-export type Translate = (key: string, vars?: Record<string, unknown>) => string;
-
 /** Translates `key` (`namespace:path`) into `locale`. */
 export function t(locale: Locale, key: string, vars?: Record<string, unknown>): string {
   return catalogs.t(key, { lng: locale, ...vars });
-}
-
-/** A translator bound to one locale. */
-export function translator(locale: Locale): Translate {
-  return (key, vars) => t(locale, key, vars);
 }
 
 /** Whether a key exists in a locale (used by data checks). */
