@@ -1,30 +1,9 @@
 // The three decisions: approve; reject with a note; request changes with a note and the fields
 // the merchant must give again. The draft lives in the page state, so a language switch or a
 // refresh of the ticket keeps what the reviewer has typed.
+// The lists shared with the server come from its own constants (src/http/reviewer-routes.ts).
+import { DECISIONS, FIELD_NAMES, NOTE_MAX } from './contract.js';
 import { el, translate } from './dom.js';
-
-export const DECISIONS = ['approve', 'reject', 'request_changes'];
-
-/** The fields a reviewer can ask for again (TICKET_FIELD_NAMES in validation/ticket.ts). */
-export const FIELD_NAMES = [
-  'sn',
-  'merchantNo',
-  'deviceCondition',
-  'reason',
-  'reasonDetail',
-  'contactName',
-  'phone',
-  'email',
-  'involvesMinor',
-  'businessLicense',
-  'legalRepIdFront',
-  'legalRepIdBack',
-  'newLegalRepId',
-  'guardianId',
-  'devicePhoto',
-];
-
-export const NOTE_MAX = 1000;
 
 export function emptyDraft() {
   return { decision: undefined, note: '', fields: [] };

@@ -1,16 +1,7 @@
 // The ticket list: a status filter with counts, and a table of tickets, newest first.
+// Every status, in the order of a ticket's life: the server's own list (src/http/reviewer-routes.ts).
+import { STATUSES } from './contract.js';
 import { el, formatTime, translate } from './dom.js';
-
-/** Every status a ticket can have, in the order of its life (validation/ticket.ts). */
-export const STATUSES = [
-  'submitted',
-  'in_review',
-  'changes_requested',
-  'approved',
-  'rejected',
-  'completed',
-  'cancelled',
-];
 
 export function newestFirst(tickets) {
   return [...tickets].sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));

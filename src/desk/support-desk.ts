@@ -26,6 +26,8 @@ export interface TicketFilter {
 }
 
 export const DECISIONS = ['approve', 'reject', 'request_changes'] as const;
+/** The longest reviewer note a merchant is sent. */
+export const DECISION_NOTE_MAX = 1000;
 export type Decision = (typeof DECISIONS)[number];
 
 export interface DecisionInput {

@@ -4,7 +4,7 @@
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import { DeskError, type SupportDesk } from '../desk/support-desk.ts';
+import { DECISION_NOTE_MAX, DeskError, type SupportDesk } from '../desk/support-desk.ts';
 import { TICKET_FIELD_NAMES, ticketStatusSchema } from '../validation/ticket.ts';
 import { sendError } from './http-errors.ts';
 import { requestLocale } from './request-locale.ts';
@@ -20,7 +20,7 @@ const ticketQuerySchema = z.object({
 const auditQuerySchema = z.object({ ticketId: ticketIdSchema.optional() });
 
 /** The reviewer's words to the merchant; blank space alone says nothing. */
-const noteSchema = z.string().trim().min(1).max(1000);
+const noteSchema = z.string().trim().min(1).max(DECISION_NOTE_MAX);
 
 const decisionBodySchema = z.discriminatedUnion('decision', [
   z.object({ decision: z.literal('approve'), note: noteSchema.optional(), fields: z.never().optional() }),

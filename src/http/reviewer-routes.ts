@@ -2,13 +2,28 @@
  * What the reviewer's page (public/desk/, served at /desk/) reads besides the desk API: its own
  * catalog, locales/<lng>/desk.json, and the form's field, condition and reason labels from
  * locales/<lng>/unbind.json, so a ticket is labelled in the very words the merchant saw.
- * Only those label sections of unbind.json are served, not its prompts.
+ * Only those label sections of unbind.json are served, not its prompts. Also the lists the page
+ * shares with the server, as `/desk/contract.js`.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import express, { type Response, type Router } from 'express';
+import { DECISION_NOTE_MAX, DECISIONS } from '../desk/support-desk.ts';
 import { isLocale, LOCALES_DIR } from '../i18n/translate.ts';
+import { TICKET_FIELD_NAMES, TICKET_STATUSES } from '../validation/ticket.ts';
 import { notFoundHandler } from './http-errors.ts';
+
+/**
+ * The page has no build step, so the lists it shares with the server (fields a reviewer can
+ * name, statuses, decisions, the note limit) are served as a module made from the server's own.
+ */
+export const DESK_CONTRACT_MODULE = [
+  `export const FIELD_NAMES = ${JSON.stringify(TICKET_FIELD_NAMES)};`,
+  `export const STATUSES = ${JSON.stringify(TICKET_STATUSES)};`,
+  `export const DECISIONS = ${JSON.stringify(DECISIONS)};`,
+  `export const NOTE_MAX = ${DECISION_NOTE_MAX};`,
+  '',
+].join('\n');
 
 /** The parts of unbind.json a ticket's fields are labelled with. */
 export const UNBIND_LABEL_SECTIONS = ['label', 'condition', 'reason'] as const;
@@ -24,6 +39,10 @@ function sendCatalog(res: Response, catalog: Record<string, unknown>) {
 
 export function reviewerRoutes(): Router {
   const routes = express.Router();
+
+  routes.get('/desk/contract.js', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').type('text/javascript').send(DESK_CONTRACT_MODULE);
+  });
 
   routes.get('/locales/:lng/desk.json', async (req, res, next) => {
     if (!isLocale(req.params.lng)) {

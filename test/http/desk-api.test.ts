@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallbackRequest } from '../../src/desk/support-desk.ts';
-import type { Ticket } from '../../src/validation/ticket.ts';
+import { type CallbackRequest, DECISIONS } from '../../src/desk/support-desk.ts';
+import { TICKET_FIELD_NAMES, TICKET_STATUSES, type Ticket } from '../../src/validation/ticket.ts';
 import { sampleRequest } from '../helpers/fake-router.ts';
 import { type ApiBody, DESK_TOKEN, startTestServer, type TestServer } from './http-test-server.ts';
 
@@ -151,6 +151,15 @@ describe("the reviewer's page and its catalogs", () => {
     const labels = await read('/locales/en-US/unbind.json');
     expect(Object.keys(labels)).toEqual(['label', 'condition', 'reason']);
     expect(labels.label).toMatchObject({ sn: 'Serial number' });
+  });
+
+  it("serves the lists it shares with the server as a module made from the server's own", async () => {
+    const response = await fetch(`${server.url}/desk/contract.js`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/javascript/);
+    const source = await response.text();
+    expect(source).toContain(`export const FIELD_NAMES = ${JSON.stringify(TICKET_FIELD_NAMES)};`);
+    expect(source).toContain(`export const STATUSES = ${JSON.stringify(TICKET_STATUSES)};`);
+    expect(source).toContain(`export const DECISIONS = ${JSON.stringify(DECISIONS)};`);
   });
 
   it.each(['/locales/fr-FR/desk.json', '/locales/..%2Fzh-CN/unbind.json'])('404 for %s', async (path) => {

@@ -4,7 +4,7 @@
  * form (`unbind:label.*`), plus tags and optional custom fields for views and triggers.
  */
 import { t } from '../../i18n/translate.ts';
-import type { Locale, Ticket, TicketFields } from '../../validation/ticket.ts';
+import { type Locale, type Ticket, type TicketFields, ticketDocumentsSchema } from '../../validation/ticket.ts';
 import type { Decision } from '../support-desk.ts';
 
 /** Ticket values that can fill a Zendesk custom field. */
@@ -31,14 +31,8 @@ const DECISION_UPDATES: Record<Decision, { status: string; tag: string }> = {
   request_changes: { status: 'pending', tag: 'unbind-changes-requested' },
 };
 
-const DOCUMENTS = [
-  'businessLicense',
-  'legalRepIdFront',
-  'legalRepIdBack',
-  'newLegalRepId',
-  'guardianId',
-  'devicePhoto',
-] as const;
+/** The document links of a ticket, in the contract's order. */
+const DOCUMENTS = ticketDocumentsSchema.keyof().options;
 
 /** Dates as the desk team in China reads them. */
 function deskTime(iso: string): string {
