@@ -1,5 +1,6 @@
 // One ticket: its fields, each labelled as the merchant saw it in the form, its documents as
 // links, its history, and the decision form while a decision is due.
+import { DECIDABLE, DOCUMENTS } from './contract.js';
 import { buildDecisionForm } from './decision-form.js';
 import { el, formatTime, safeHttpsUrl, translate } from './dom.js';
 import { statusBadge } from './list-view.js';
@@ -9,16 +10,6 @@ const GROUPS = [
   ['request', ['reason', 'reasonDetail', 'involvesMinor']],
   ['contact', ['contactName', 'phone', 'email']],
 ];
-export const DOCUMENTS = [
-  'businessLicense',
-  'legalRepIdFront',
-  'legalRepIdBack',
-  'newLegalRepId',
-  'guardianId',
-  'devicePhoto',
-];
-/** The statuses a reviewer can decide from (desk/builtin-desk.ts). */
-const DECIDABLE = ['submitted', 'in_review'];
 
 const fieldLabel = (strings, name) => translate(strings.unbind, `label.${name}`);
 

@@ -52,6 +52,11 @@ const DECISION_RULES: Record<Decision, { to: TicketStatus; from: readonly Ticket
   request_changes: { to: 'changes_requested', from: ['submitted', 'in_review'] },
 };
 
+/** The statuses a reviewer can decide from. */
+export const DECIDABLE_STATUSES: readonly TicketStatus[] = [
+  ...new Set(Object.values(DECISION_RULES).flatMap((rule) => rule.from)),
+];
+
 export class BuiltinDesk implements SupportDesk {
   private readonly listeners = new Set<TicketEventListener>();
 

@@ -8,18 +8,22 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import express, { type Response, type Router } from 'express';
+import { DECIDABLE_STATUSES } from '../desk/builtin-desk.ts';
 import { DECISION_NOTE_MAX, DECISIONS } from '../desk/support-desk.ts';
 import { isLocale, LOCALES_DIR } from '../i18n/translate.ts';
-import { TICKET_FIELD_NAMES, TICKET_STATUSES } from '../validation/ticket.ts';
+import { TICKET_FIELD_NAMES, TICKET_STATUSES, ticketDocumentsSchema } from '../validation/ticket.ts';
 import { notFoundHandler } from './http-errors.ts';
 
 /**
- * The page has no build step, so the lists it shares with the server (fields a reviewer can
- * name, statuses, decisions, the note limit) are served as a module made from the server's own.
+ * The page has no build step, so what it shares with the server (fields a reviewer can name,
+ * documents, statuses and which can be decided, decisions, the note limit) is served as a module
+ * made from the server's own constants.
  */
 export const DESK_CONTRACT_MODULE = [
   `export const FIELD_NAMES = ${JSON.stringify(TICKET_FIELD_NAMES)};`,
+  `export const DOCUMENTS = ${JSON.stringify(ticketDocumentsSchema.keyof().options)};`,
   `export const STATUSES = ${JSON.stringify(TICKET_STATUSES)};`,
+  `export const DECIDABLE = ${JSON.stringify(DECIDABLE_STATUSES)};`,
   `export const DECISIONS = ${JSON.stringify(DECISIONS)};`,
   `export const NOTE_MAX = ${DECISION_NOTE_MAX};`,
   '',

@@ -152,7 +152,9 @@ describe('reviewer page', () => {
         '营业执照照片不清晰，请重新上传；手机号无法接通。',
         '手机号和营业执照',
       ]);
-    expect(await rows().filter({ hasText: ids.changes }).locator('.status').textContent()).toBe('待补充资料');
+    await expect
+      .poll(() => rows().filter({ hasText: ids.changes }).locator('.status').textContent())
+      .toBe('待补充资料');
     expect(await page.locator('.not-decidable').textContent()).toBe('当前状态：待补充资料，目前无需处理。');
     const stored = await server.desk.getTicket(ids.changes);
     expect(stored?.history.at(-1)).toMatchObject({ by: 'reviewer:王审核', fields: ['phone', 'businessLicense'] });
@@ -178,7 +180,7 @@ describe('reviewer page', () => {
     await submit().click();
     await expect.poll(ticketStatus).toBe('已驳回');
     await expectStored(ids.reject, 'rejected');
-    expect(await page.locator('.filter[data-status="rejected"]').textContent()).toBe('已驳回1');
+    await expect.poll(() => page.locator('.filter[data-status="rejected"]').textContent()).toBe('已驳回1');
   });
 
   it('says politely when a colleague decided the ticket first (409)', async () => {
