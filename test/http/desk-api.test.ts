@@ -161,7 +161,9 @@ describe("the reviewer's page and its catalogs", () => {
     expect(source).toContain(`export const STATUSES = ${JSON.stringify(TICKET_STATUSES)};`);
     expect(source).toContain(`export const DECISIONS = ${JSON.stringify(DECISIONS)};`);
     expect(source).toContain('export const DECIDABLE = ["submitted","in_review"];');
-    expect(source).toContain('"businessLicense","legalRepIdFront","legalRepIdBack","newLegalRepId","guardianId","devicePhoto"');
+    expect(source).toContain(
+      '"businessLicense","legalRepIdFront","legalRepIdBack","newLegalRepId","guardianId","devicePhoto"',
+    );
   });
 
   it.each(['/locales/fr-FR/desk.json', '/locales/..%2Fzh-CN/unbind.json'])('404 for %s', async (path) => {
