@@ -10,33 +10,17 @@ import { createFixedClock } from '../../src/platform/clock-and-ids.ts';
 import { createLogger, type Logger } from '../../src/platform/logger.ts';
 import { openStore, type VersionedStore } from '../../src/storage/versioned-store.ts';
 import type { TicketRequest } from '../../src/validation/ticket.ts';
+import { sampleRequest } from '../helpers/fake-router.ts';
 
 export const START = new Date('2026-11-25T02:00:00Z');
 export const PHONE = '13812345678';
 
 export function ticketRequest(conversationId = 'conv-1'): TicketRequest {
-  return {
+  return sampleRequest({
     conversationId,
-    channel: 'webchat',
     userId: `merchant-${conversationId}`,
-    locale: 'zh-CN',
-    fields: {
-      sn: 'N5W1234567',
-      merchantNo: '102100012345678',
-      deviceCondition: 'working',
-      reason: 'relocation_or_closure',
-      contactName: '张三',
-      phone: PHONE,
-      email: 'zhangsan@example.com',
-      involvesMinor: false,
-      documents: {
-        businessLicense: 'https://files.example.com/licence.jpg',
-        legalRepIdFront: 'https://files.example.com/id-front.jpg',
-        legalRepIdBack: 'https://files.example.com/id-back.jpg',
-        devicePhoto: 'https://files.example.com/device.jpg',
-      },
-    },
-  };
+    fields: { merchantNo: '102100012345678', phone: PHONE, email: 'zhangsan@example.com' },
+  });
 }
 
 export interface CapturedLogger {
