@@ -36,19 +36,26 @@ function matches(words: Set<string>, text: string): boolean {
   return words.has(answer) || (answer === '' && words.has(text.normalize('NFKC').trim()));
 }
 
+/** Phrases that count inside a longer answer, longest first (see meaningInside). */
+type PhraseIndex<T> = readonly (readonly [pattern: string, meaning: T])[];
+
 /**
- * What the phrases found inside a longer answer mean, reading the longest first so "不同意" is
- * itself and not "同意", and "不能用" is not "能用". Only phrases of two or more characters, or
- * whole English words, count. Undefined when none is found or they disagree.
+ * Only phrases of two or more characters, or whole English words (matched with spaces around),
+ * count inside a longer answer; read longest first, so "不同意" is itself and not "同意", and
+ * "不能用" is not "能用". Built once per word list: the lists are static.
  */
-function meaningInside<T>(answer: string, phrases: Iterable<readonly [phrase: string, meaning: T]>): T | undefined {
-  const usable = [...phrases]
+function phraseIndex<T>(phrases: Iterable<readonly [phrase: string, meaning: T]>): PhraseIndex<T> {
+  return [...phrases]
     .filter(([p]) => [...p].length >= 2 || /^[a-z']+$/.test(p))
-    .sort((a, b) => b[0].length - a[0].length);
+    .sort((a, b) => b[0].length - a[0].length)
+    .map(([phrase, meaning]) => [/^[a-z' ]+$/.test(phrase) ? ` ${phrase} ` : phrase, meaning] as const);
+}
+
+/** What the phrases found inside an answer mean; undefined when none is found or they disagree. */
+function meaningInside<T>(answer: string, index: PhraseIndex<T>): T | undefined {
   let rest = ` ${answer.replace(/\p{P}/gu, ' ')} `;
   const found = new Set<T>();
-  for (const [phrase, meaning] of usable) {
-    const pattern = /^[a-z' ]+$/.test(phrase) ? ` ${phrase} ` : phrase;
+  for (const [pattern, meaning] of index) {
     if (rest.includes(pattern)) {
       found.add(meaning);
       rest = rest.replaceAll(pattern, ' ');
@@ -57,7 +64,41 @@ function meaningInside<T>(answer: string, phrases: Iterable<readonly [phrase: st
   return found.size === 1 ? [...found][0] : undefined;
 }
 
-const yesNoPhrases = [...[...yesWords].map((p) => [p, true] as const), ...[...noWords].map((p) => [p, false] as const)];
+const yesNoIndex = phraseIndex([
+  ...[...yesWords].map((p) => [p, true] as const),
+  ...[...noWords].map((p) => [p, false] as const),
+]);
+
+/** Every way to name a choice option or a slot: its words in both languages and its label. */
+function namesOf(words: Phrases | undefined, label: string): Set<string> {
+  const names = words ? phraseSet(words) : new Set<string>();
+  for (const lng of LOCALES) names.add(normalizeAnswer(t(lng, label)));
+  return names;
+}
+
+const choiceIndexes = new WeakMap<
+  readonly ChoiceOption[],
+  { exact: Map<string, string>; inside: PhraseIndex<string> }
+>();
+function choiceIndex(options: readonly ChoiceOption[]) {
+  let index = choiceIndexes.get(options);
+  if (!index) {
+    const pairs = options.flatMap((o) => [...namesOf(o.synonyms, o.label)].map((name) => [name, o.value] as const));
+    index = { exact: new Map(pairs), inside: phraseIndex(pairs) };
+    choiceIndexes.set(options, index);
+  }
+  return index;
+}
+
+const slotNames = new WeakMap<SlotDefinition, Set<string>>();
+function slotNamesOf(slot: SlotDefinition): Set<string> {
+  let names = slotNames.get(slot);
+  if (!names) {
+    names = namesOf(slot.names, slot.label);
+    slotNames.set(slot, names);
+  }
+  return names;
+}
 
 /** The whole message is just a yes or a no word ("好的", "ok", "不"). */
 export function isBareYesNo(text: string): boolean {
@@ -67,7 +108,7 @@ export function isBareYesNo(text: string): boolean {
 export function parseYesNo(text: string): boolean | undefined {
   if (matches(yesWords, text)) return true;
   if (matches(noWords, text)) return false;
-  return meaningInside(normalizeAnswer(text), yesNoPhrases);
+  return meaningInside(normalizeAnswer(text), yesNoIndex);
 }
 
 /** "跳过", "没有邮箱", "no email": a skip word in a message that holds no value. */
@@ -92,15 +133,9 @@ export function parseChoice(options: readonly ChoiceOption[], text: string): str
   const answer = normalizeAnswer(text);
   const index = Number.parseInt(answer, 10);
   if (/^\d+$/.test(answer) && index >= 1 && index <= options.length) return options[index - 1]?.value;
-  const phrases: [string, string][] = [];
-  for (const option of options) {
-    const words = phraseSet(option.synonyms);
-    for (const lng of LOCALES) words.add(normalizeAnswer(t(lng, option.label)));
-    if (words.has(answer)) return option.value;
-    for (const word of words) phrases.push([word, option.value]);
-  }
-  // "坏了开不了机": a synonym inside a longer answer, when it points to one option only.
-  return meaningInside(answer, phrases);
+  const { exact, inside } = choiceIndex(options);
+  // "坏了开不了机": otherwise a synonym inside a longer answer, when it points to one option only.
+  return exact.get(answer) ?? meaningInside(answer, inside);
 }
 
 /**
@@ -113,10 +148,5 @@ export function findSlotByName(slots: readonly SlotDefinition[], text: string): 
   if (prefix) answer = answer.slice(prefix.length).trim();
   const index = Number.parseInt(answer, 10);
   if (/^\d+$/.test(answer)) return index >= 1 && index <= slots.length ? slots[index - 1] : undefined;
-  for (const slot of slots) {
-    const words = slot.names ? phraseSet(slot.names) : new Set<string>();
-    for (const lng of LOCALES) words.add(normalizeAnswer(t(lng, slot.label)));
-    if (words.has(answer)) return slot;
-  }
-  return undefined;
+  return slots.find((slot) => slotNamesOf(slot).has(answer));
 }
