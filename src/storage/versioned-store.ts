@@ -19,6 +19,11 @@ export interface StoredRecord<T> {
   version: string;
 }
 
+/** One write of an atomic `commit`: a put (with `value`) or a delete. */
+export type StoreWrite =
+  | { key: string; value: unknown; expected?: string | null; ttlMs?: number }
+  | { key: string; delete: true; expected?: string | null };
+
 export interface PutOptions {
   /** undefined or '*': write whatever is stored; null: only if absent; a version: only if still that version */
   expected?: string | null;
@@ -43,6 +48,13 @@ export interface VersionedStore {
   put<T>(key: string, value: T, options?: PutOptions): Promise<string>;
   /** Deleting a missing key is a no-op. */
   delete(key: string): Promise<void>;
+  /**
+   * Applies every write or none, atomically across processes (one transaction on SQLite and
+   * PostgreSQL, one Lua script on Redis). Each write's `expected` is checked as in `put`; if any
+   * fails, nothing is written and a VersionConflictError names the first key that failed.
+   * Returns the new versions in order ('' for deletes). At most one write per key.
+   */
+  commit(writes: readonly StoreWrite[]): Promise<string[]>;
   /** Atomically adds 1 and returns the new value (first call → 1). A remaining ttl is kept. */
   increment(key: string): Promise<number>;
   /** All live keys that start with prefix, sorted. */
