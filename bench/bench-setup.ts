@@ -6,12 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MemoryStorage } from 'botbuilder';
-import { type Assistant, createAssistant, createAssistantBot } from '../src/app.ts';
-import { createBotTurnRunner } from '../src/channels/bot-turn-runner.ts';
+import { type Assistant, createAssistantBot } from '../src/app.ts';
+import { createBotTurnRunner } from '../src/bot/bot-turn-runner.ts';
 import type { TurnRunner } from '../src/conversation/conversation-router.ts';
 import { BuiltinDesk } from '../src/desk/builtin-desk.ts';
 import { randomIds, systemClock } from '../src/platform/clock-and-ids.ts';
+import { loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
+import { createServer, type Server } from '../src/server.ts';
 
 export const silentLogger = createLogger('silent');
 
@@ -34,16 +36,25 @@ export const CONVERSATION: readonly string[] = [
   '确认提交',
 ];
 
-export async function openSqliteAssistant(): Promise<{ assistant: Assistant; cleanup(): Promise<void> }> {
+/** The real server (createServer) on a temporary SQLite file; `runTurn` swaps the bot for a floor. */
+export async function openSqliteServer(
+  options: { runTurn?: TurnRunner } = {},
+): Promise<{ server: Server; assistant: Assistant; cleanup(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'unbind-bench-'));
-  const assistant = await createAssistant({
-    config: { storageUrl: `sqlite://${path.join(dir, 'bench.sqlite')}` },
-    logger: silentLogger,
-  });
+  const config = loadConfig(
+    {
+      DATA_DIR: dir,
+      STORAGE_URL: `sqlite://${path.join(dir, 'bench.sqlite')}`,
+      DESK_API_TOKEN: 'bench-token-0123456789abcdef',
+    },
+    () => '',
+  );
+  const server = await createServer({ config, logger: silentLogger, ...options });
   return {
-    assistant,
+    server,
+    assistant: server.assistant,
     cleanup: async () => {
-      await assistant.close();
+      await server.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -3,12 +3,8 @@
  * conversations, against an echo bot on the same HTTP stack as the floor.
  */
 import { randomUUID } from 'node:crypto';
-import type { Assistant } from '../src/app.ts';
-import type { ConversationRouter } from '../src/conversation/messages.ts';
-import { createHttpApp } from '../src/http/create-http-app.ts';
 import { startHttpServer } from '../src/http/start-server.ts';
-import { loadConfig } from '../src/platform/config.ts';
-import { CONVERSATION, openSqliteAssistant, silentLogger } from './bench-setup.ts';
+import { CONVERSATION, openSqliteServer } from './bench-setup.ts';
 
 export interface HttpFigures {
   turnsPerSecond: number;
@@ -55,18 +51,12 @@ async function drive(url: string, concurrency: number, turns: number): Promise<H
   };
 }
 
-async function serve(router: ConversationRouter, assistant: Assistant) {
-  const config = loadConfig({ DESK_API_TOKEN: 'bench-token-0123456789abcdef' }, () => '');
-  const { events, desk } = assistant;
-  const app = createHttpApp({ config, router, events, desk, logger: silentLogger });
-  return startHttpServer(app, 0, '127.0.0.1');
-}
-
 export async function benchHttp(turnsAtOne: number, turnsAtFifty: number) {
-  const { assistant, cleanup } = await openSqliteAssistant();
-  const echo: ConversationRouter = { handle: async (message) => [{ text: message.text }] };
-  const product = await serve(assistant.router, assistant);
-  const floor = await serve(echo, assistant);
+  const real = await openSqliteServer();
+  // The floor: the same server and turn pipeline with an echo in place of the bot.
+  const echo = await openSqliteServer({ runTurn: async ({ message }) => [{ text: message.text }] });
+  const product = await startHttpServer(real.server.app, 0, '127.0.0.1');
+  const floor = await startHttpServer(echo.server.app, 0, '127.0.0.1');
   const results: Record<string, { product: HttpFigures; echoFloor: HttpFigures; ratio: number }> = {};
   for (const [label, concurrency, turns] of [
     ['1', 1, turnsAtOne],
@@ -84,6 +74,7 @@ export async function benchHttp(turnsAtOne: number, turnsAtFifty: number) {
   }
   await product.close();
   await floor.close();
-  await cleanup();
+  await real.cleanup();
+  await echo.cleanup();
   return results;
 }

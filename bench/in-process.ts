@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TurnRunner } from '../src/conversation/conversation-router.ts';
-import { CONVERSATION, openMemoryStorageRunner, openSqliteAssistant } from './bench-setup.ts';
+import { newTurn } from '../src/conversation/pipeline/turn-pipeline.ts';
+import { CONVERSATION, openMemoryStorageRunner, openSqliteServer } from './bench-setup.ts';
 
 const ROUNDS = 3;
 
@@ -26,12 +27,14 @@ async function runConversations(
 }
 
 function viaRunner(runTurn: TurnRunner) {
-  return (conversationId: string, text: string) =>
-    runTurn({ channel: 'webchat', conversationId, userId: conversationId, text }, randomUUID());
+  return (conversationId: string, text: string) => {
+    const message = { channel: 'webchat', conversationId, userId: conversationId, text };
+    return runTurn(newTurn(message, message, randomUUID()));
+  };
 }
 
 export async function benchConversations(count: number) {
-  const { assistant, cleanup } = await openSqliteAssistant();
+  const { assistant, cleanup } = await openSqliteServer();
   const floor = await openMemoryStorageRunner(assistant);
   const say = (conversationId: string, text: string) =>
     assistant.router.handle({
@@ -64,7 +67,7 @@ function heapUsed(): number {
 
 /** Heap growth per conversation left mid-form (8 answers in), over `count` conversations. */
 export async function benchHeapPerConversation(count: number) {
-  const { assistant, cleanup } = await openSqliteAssistant();
+  const { assistant, cleanup } = await openSqliteServer();
   const floor = await openMemoryStorageRunner(assistant);
   const midForm = CONVERSATION.slice(0, 8);
   const leaveMidForm = async (turn: (id: string, text: string) => Promise<unknown>, conversations: number) => {

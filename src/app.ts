@@ -1,20 +1,23 @@
 /**
- * The composition root: storage, desk, bot and router wired together. Channels and the HTTP
- * server take the Assistant; tests build one with a fixed clock and sequential ids.
+ * The assistant's core, wired together: storage, desk, forwarding to an external desk, bot,
+ * turn pipeline, the channels this process serves and the proactive outbox that reaches them.
+ * `createServer` (server.ts) adds the HTTP side; the console builds one with its own channel.
  */
 import { createStatusLookupForm } from '../dialogs/status-lookup-form.ts';
 import { createUnbindForm, fromTicketFields } from '../dialogs/unbind-form.ts';
 import { AssistantBot, type AssistantBotDeps } from './bot/assistant-bot.ts';
+import { createBotTurnRunner, transactionOf } from './bot/bot-turn-runner.ts';
 import { createTurnStorage } from './bot/keyv-bot-storage.ts';
-import { createBotTurnRunner } from './channels/bot-turn-runner.ts';
+import type { Channel, ChannelContext, ChannelFactory } from './channels/channel.ts';
 import { ConversationEventHub } from './conversation/conversation-events.ts';
-import { createConversationRouter } from './conversation/conversation-router.ts';
-import { notifyMerchantsOfDecisions } from './conversation/decision-notifier.ts';
+import { createConversationRouter, type TurnRunner } from './conversation/conversation-router.ts';
+import { decisionNotices } from './conversation/decision-notices.ts';
 import type { ConversationRouter } from './conversation/messages.ts';
+import { createProactiveDelivery, type ProactiveDelivery } from './conversation/proactive-delivery.ts';
 import { BuiltinDesk } from './desk/builtin-desk.ts';
 import type { Outbox } from './desk/outbox/outbox.ts';
 import { type DeskForwardingSettings, startDeskForwarding } from './desk/outbox/start-desk-forwarding.ts';
-import type { SupportDesk, TicketEvent } from './desk/support-desk.ts';
+import type { TicketEvent } from './desk/support-desk.ts';
 import { createLanguageUnderstanding, type LanguageUnderstanding } from './nlu/index.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock-and-ids.ts';
 import type { AppConfig } from './platform/config.ts';
@@ -27,21 +30,33 @@ export interface Assistant {
   clock: Clock;
   /** Delivers tickets to the external desk, when one is configured. */
   outbox?: Outbox<TicketEvent>;
+  /** Delivers what merchants receive unprompted to the channels of this process. */
+  proactive: ProactiveDelivery;
   understanding: LanguageUnderstanding;
+  /** Stored later messages, for channels whose clients stream or pull them. */
   events: ConversationEventHub;
-  desk: SupportDesk;
+  desk: BuiltinDesk;
   store: VersionedStore;
+  /** The channels this process serves, by name. */
+  channels: ReadonlyMap<string, Channel>;
   close(): Promise<void>;
 }
 
 export interface AssistantDeps {
-  config: Pick<AppConfig, 'storageUrl'> & Partial<DeskForwardingSettings>;
+  config: Partial<AppConfig> & Pick<AppConfig, 'storageUrl'> & Partial<DeskForwardingSettings>;
   logger: Logger;
   clock?: Clock;
   ids?: IdGenerator;
   /** Isolates tests sharing one Redis or PostgreSQL. */
   storageNamespace?: string;
   understanding?: LanguageUnderstanding;
+  /** The channels this process serves (none: the router alone, for tools). */
+  channels?: readonly ChannelFactory[];
+  /** Replaces the bot behind the turn pipeline: HTTP-layer tests script its answers. */
+  runTurn?: TurnRunner;
+  /** Background workers (outboxes) run unless false: transcript tests drain them by hand. */
+  startWorkers?: boolean;
+  sseHeartbeatMs?: number;
 }
 
 let trainedUnderstanding: LanguageUnderstanding | undefined;
@@ -68,40 +83,68 @@ export function createAssistantBot(
 export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
+  const { logger } = deps;
   const store = await openStore(deps.config.storageUrl, { namespace: deps.storageNamespace });
   const desk = new BuiltinDesk(store, clock, (error) =>
-    deps.logger.error({ err: error, code: 'ticket_event_listener_failed' }, 'ticket event listener failed'),
+    logger.error({ err: error, code: 'ticket_event_listener_failed' }, 'ticket event listener failed'),
   );
-  const forwarding = await startDeskForwarding({ settings: deps.config, desk, store, clock, logger: deps.logger });
+  const forwarding = await startDeskForwarding({
+    settings: deps.config,
+    desk,
+    store,
+    clock,
+    logger,
+    startWorker: deps.startWorkers !== false,
+  });
   const understanding = deps.understanding ?? sharedUnderstanding();
   const bot = createAssistantBot({
     understanding,
-    turnStorage: () => createTurnStorage(store),
+    turnStorage: (context) => createTurnStorage(store, transactionOf(context)),
     desk,
     ids,
-    logger: deps.logger,
+    logger,
     store,
     clock,
   });
   const router = createConversationRouter({
     store,
-    runTurn: createBotTurnRunner(bot, clock),
+    runTurn: deps.runTurn ?? createBotTurnRunner(bot, clock),
     newId: () => ids.next(),
-    logger: deps.logger,
+    logger,
   });
   const events = new ConversationEventHub(store);
-  const stopNotifying = notifyMerchantsOfDecisions({ desk, router, events, logger: deps.logger });
+  const context: ChannelContext = {
+    config: deps.config,
+    router,
+    notices: events,
+    store,
+    clock,
+    logger,
+    ...(deps.sseHeartbeatMs ? { sseHeartbeatMs: deps.sseHeartbeatMs } : {}),
+  };
+  const channels = new Map<string, Channel>();
+  for (const factory of deps.channels ?? []) {
+    const channel = factory(context);
+    if (channel) channels.set(channel.name, channel);
+  }
+  const proactive = createProactiveDelivery({ store, clock, logger, router, channels });
+  const stopRecording = desk.recordChangesWith(decisionNotices(proactive), proactive.wake);
+  if (deps.startWorkers !== false) proactive.outbox.start();
   return {
     router,
     clock,
     ...(forwarding ? { outbox: forwarding.outbox } : {}),
+    proactive,
     understanding,
     events,
     desk,
     store,
+    channels,
     close: async () => {
-      stopNotifying();
+      stopRecording();
+      await proactive.outbox.stop();
       await forwarding?.stop();
+      for (const channel of channels.values()) await channel.close?.();
       await store.close();
     },
   };

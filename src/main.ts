@@ -2,12 +2,11 @@
  * `npm start`: reads the configuration, opens storage, serves the web chat, the desk API and the
  * channel endpoints, and prints where they are. Stops cleanly on SIGINT/SIGTERM.
  */
-import { createAssistant } from './app.ts';
-import { createHttpApp } from './http/create-http-app.ts';
 import { startHttpServer } from './http/start-server.ts';
 import { randomIds } from './platform/clock-and-ids.ts';
 import { ConfigError, loadConfig, localDeskToken, readDotEnv } from './platform/config.ts';
 import { createLogger } from './platform/logger.ts';
+import { createServer } from './server.ts';
 
 async function main(): Promise<void> {
   readDotEnv();
@@ -25,15 +24,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const assistant = await createAssistant({ config, logger });
-  const app = createHttpApp({
-    config,
-    logger,
-    router: assistant.router,
-    events: assistant.events,
-    desk: assistant.desk,
-  });
-  const server = await startHttpServer(app, config.PORT, config.HOST);
+  const assistant = await createServer({ config, logger });
+  const server = await startHttpServer(assistant.app, config.PORT, config.HOST);
   const storage = config.storageUrl.replace(/\/\/[^@/]*@/, '//***@');
   process.stdout.write(
     [

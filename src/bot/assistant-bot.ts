@@ -13,7 +13,7 @@ import {
 import { type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { findFaqTopic } from '../../dialogs/faq.ts';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
-import { DESK_DECISION_EVENT } from '../conversation/decision-notifier.ts';
+import { DESK_DECISION_EVENT } from '../conversation/decision-notices.ts';
 import type { SupportDesk } from '../desk/support-desk.ts';
 import type { FormDefinition, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
@@ -39,8 +39,8 @@ interface TurnState {
 const TURN_STATE = Symbol('assistant turn state');
 
 export interface AssistantBotDeps {
-  /** Storage for one turn's state; a fresh view per turn lets it check versions on save. */
-  turnStorage: () => Storage;
+  /** Storage for one turn's state: a fresh view per turn, staging its writes in the turn's transaction. */
+  turnStorage: (context: TurnContext) => Storage;
   desk: SupportDesk;
   form: FormDefinition;
   /** Asks for a ticket number and phone digits, for status from a conversation that filed nothing. */
@@ -87,7 +87,7 @@ export class AssistantBot extends ActivityHandler {
 
   /** Runs one turn with freshly loaded state, and saves it (version-checked) at the end. */
   override async run(context: TurnContext): Promise<void> {
-    const conversationState = new ConversationState(this.deps.turnStorage());
+    const conversationState = new ConversationState(this.deps.turnStorage(context));
     const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogs'));
     dialogs.add(this.formDialog).add(this.statusLookupDialog);
     const turn: TurnState = { conversationState, profile: conversationState.createProperty('profile'), dialogs };

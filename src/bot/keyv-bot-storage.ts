@@ -5,6 +5,7 @@
  * VersionConflictError whose message contains "eTag conflict".
  */
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
+import type { TurnTransaction } from '../conversation/turn-transaction.ts';
 import { VersionConflictError, type VersionedStore } from '../storage/versioned-store.ts';
 
 /** '*' / missing / empty eTag: write whatever is stored. */
@@ -49,13 +50,21 @@ export class VersionedBotStorage implements Storage {
 }
 
 /**
- * Remembers, per key, the version this turn read (null: the key was absent) and then wrote.
- * BotState saves with eTag '*' (last write wins); here such a write is made conditional on that
- * remembered version, so when two instances handle the same conversation at once, the later save
- * rejects with a VersionConflictError instead of silently overwriting the other's update.
+ * One turn's view: reads go to the store, and each read's version (null: absent) is remembered;
+ * writes and deletes are staged in the turn's transaction, conditional on that version, so the
+ * whole turn commits at once and, when another instance changed the conversation meanwhile, the
+ * commit rejects with a VersionConflictError instead of silently overwriting its update.
+ * (BotState saves with eTag '*', last write wins; here that becomes "only if still what I read".)
  */
 class TurnStorage extends VersionedBotStorage {
   private readonly seen = new Map<string, string | null>();
+
+  constructor(
+    store: VersionedStore,
+    private readonly transaction: TurnTransaction,
+  ) {
+    super(store);
+  }
 
   override async read(keys: string[]): Promise<StoreItems> {
     const items = await super.read(keys);
@@ -64,23 +73,25 @@ class TurnStorage extends VersionedBotStorage {
   }
 
   override async delete(keys: string[]): Promise<void> {
-    await super.delete(keys);
-    for (const key of keys) this.seen.set(key, null);
+    for (const key of keys) this.transaction.stage({ key, delete: true, ...this.expectation(key, '*') });
   }
 
   protected override async writeItem(key: string, item: StoreItem): Promise<string> {
+    const { eTag, ...value } = item;
+    this.transaction.stage({ key, value, ...this.expectation(key, eTag) });
+    // The version is only known once the turn commits; nothing in a turn reads it back.
+    return '';
+  }
+
+  /** What the staged write expects: the version read, else the item's own eTag, else nothing. */
+  private expectation(key: string, eTag: unknown): { expected?: string | null } {
     const remembered = this.seen.get(key);
-    const version =
-      isWildcard(item.eTag) && remembered !== undefined
-        ? await this.put(key, item, remembered)
-        : await super.writeItem(key, item);
-    // A second save in the same turn (BotState may save more than once) builds on our own write.
-    this.seen.set(key, version);
-    return version;
+    if (isWildcard(eTag)) return remembered === undefined ? {} : { expected: remembered };
+    return { expected: eTag as string };
   }
 }
 
 /** A Storage for ONE turn (create it per turn, e.g. for that turn's ConversationState). */
-export function createTurnStorage(base: VersionedStore): Storage {
-  return new TurnStorage(base);
+export function createTurnStorage(base: VersionedStore, transaction: TurnTransaction): Storage {
+  return new TurnStorage(base, transaction);
 }

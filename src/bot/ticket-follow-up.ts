@@ -3,7 +3,7 @@
  * correction of the fields they named, status questions, and call-back requests.
  */
 import type { DialogContext } from 'botbuilder-dialogs';
-import type { DeskDecisionNotice } from '../conversation/decision-notifier.ts';
+import type { DeskDecisionNotice } from '../conversation/decision-notices.ts';
 import type { SupportDesk } from '../desk/support-desk.ts';
 import type { FormDefinition, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog } from '../engine/form-dialog.ts';
@@ -52,7 +52,11 @@ export class TicketFollowUp {
   /** The status of the tickets filed from this conversation, straight from the desk. */
   async reportStatus(dc: DialogContext, profile: ConversationProfile): Promise<void> {
     const locale = localeOf(dc.context);
-    const tickets = await this.deps.desk.listTickets({ conversationId: dc.context.activity.conversation.id });
+    const { activity } = dc.context;
+    const tickets = await this.deps.desk.listTickets({
+      channel: activity.channelId,
+      conversationId: activity.conversation.id,
+    });
     if (tickets.length === 0 && !profile.ticketIds?.length) {
       // Mid-form, the next message is the pending answer: just say so. Otherwise the request may
       // have been filed from another chat, and the merchant can prove it is theirs.

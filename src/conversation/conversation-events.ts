@@ -1,62 +1,78 @@
 /**
  * Messages that reach a conversation later (desk decisions, agents). Each is stored first, with
- * an increasing id, then pushed to whoever listens (web chat's event stream, the console); a page
- * that was closed or reconnecting asks for what came after the last id it saw.
+ * an increasing id, then pushed to whoever listens in this process (web chat's event stream, the
+ * console); a page that was closed or reconnecting asks for what came after the last id it saw.
+ * Publishing is idempotent per message id: an outbox delivery repeated after a crash shows once.
  */
 import { EventEmitter } from 'node:events';
 import { VersionConflictError, type VersionedStore } from '../storage/versioned-store.ts';
+import { addressKey, type ConversationAddress } from './address.ts';
 import type { ConversationEvents, OutboundReply } from './messages.ts';
 
 /** How many later messages a conversation keeps for replay. */
 const KEPT_NOTICES = 50;
 
-export type Notice = OutboundReply & { id: string };
+export type Notice = OutboundReply & { id: string; messageId: string };
 
 export class ConversationEventHub implements ConversationEvents {
   private readonly emitter = new EventEmitter().setMaxListeners(0);
 
   constructor(private readonly store: VersionedStore) {}
 
-  /** Stores the message, then delivers it to current listeners. */
-  async publish(conversationId: string, reply: OutboundReply): Promise<Notice> {
-    const sequence = await this.store.increment(`notice-sequence/${conversationId}`);
-    const notice: Notice = { ...reply, id: String(sequence) };
-    const key = `notices/${conversationId}`;
+  /**
+   * Stores the message unless one with this message id is stored already, then delivers it to
+   * current listeners. Returns the stored notice (the earlier one for a repeat).
+   */
+  async publish(address: ConversationAddress, reply: OutboundReply, messageId: string): Promise<Notice> {
+    const key = `notices/${addressKey(address)}`;
     for (;;) {
       const record = await this.store.get<Notice[]>(key);
-      const kept = [...(record?.value ?? []), notice].slice(-KEPT_NOTICES);
+      const stored = record?.value ?? [];
+      const earlier = stored.find((notice) => notice.messageId === messageId);
+      if (earlier) return earlier;
+      const last = Number(stored.at(-1)?.id ?? 0);
+      const notice: Notice = { ...reply, id: String(last + 1), messageId };
       try {
-        await this.store.put(key, kept, { expected: record?.version ?? null });
-        break;
+        await this.store.put(key, [...stored, notice].slice(-KEPT_NOTICES), { expected: record?.version ?? null });
+        this.emitter.emit(addressKey(address), notice);
+        return notice;
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
       }
     }
-    this.emitter.emit(conversationId, notice);
-    return notice;
   }
 
   /** Stored messages with an id after `after` (all of them without it). */
-  async since(conversationId: string, after?: string): Promise<Notice[]> {
-    const stored = (await this.store.get<Notice[]>(`notices/${conversationId}`))?.value ?? [];
+  async since(address: ConversationAddress, after?: string): Promise<Notice[]> {
+    const stored = (await this.store.get<Notice[]>(`notices/${addressKey(address)}`))?.value ?? [];
     const from = after === undefined ? 0 : Number(after);
     return stored.filter((notice) => Number(notice.id) > from);
   }
 
-  subscribe(conversationId: string, listener: (reply: Notice) => void, options: { after?: string } = {}): () => void {
+  /** Listeners of this conversation in this process (open event streams, a console). */
+  listenerCount(address: ConversationAddress): number {
+    return this.emitter.listenerCount(addressKey(address));
+  }
+
+  subscribe(
+    address: ConversationAddress,
+    listener: (reply: Notice) => void,
+    options: { after?: string } = {},
+  ): () => void {
     const delivered = new Set<string>();
     const deliver = (notice: Notice) => {
       if (delivered.has(notice.id)) return;
       delivered.add(notice.id);
       listener(notice);
     };
-    this.emitter.on(conversationId, deliver);
+    const channelKey = addressKey(address);
+    this.emitter.on(channelKey, deliver);
     if (options.after !== undefined) {
-      void this.since(conversationId, options.after).then(
+      void this.since(address, options.after).then(
         (missed) => missed.forEach(deliver),
         () => {},
       );
     }
-    return () => this.emitter.off(conversationId, deliver);
+    return () => this.emitter.off(channelKey, deliver);
   }
 }

@@ -1,19 +1,18 @@
 /**
- * The one entry point for inbound messages: answers a redelivered message from what was
- * answered the first time, runs the turns of one conversation one at a time, and re-runs a
- * turn that lost a race on its stored state (nothing had been sent yet: replies are collected).
+ * The one entry point for inbound messages: every channel's message runs through the turn
+ * pipeline (dedupe → one turn at a time per address → commit → bot), and its replies come back.
  */
 import type { Logger } from '../platform/logger.ts';
-import { VersionConflictError, type VersionedStore } from '../storage/versioned-store.ts';
-import { KeyedMutex } from './keyed-mutex.ts';
+import type { VersionedStore } from '../storage/versioned-store.ts';
+import { addressOf } from './address.ts';
 import type { ConversationRouter, InboundMessage, OutboundReply } from './messages.ts';
+import { commitTurn } from './pipeline/commit-turn.ts';
+import { dedupeRedeliveries } from './pipeline/dedupe.ts';
+import { oneTurnAtATime } from './pipeline/one-turn-at-a-time.ts';
+import { composeTurnPipeline, newTurn, type Turn, type TurnMiddleware } from './pipeline/turn-pipeline.ts';
 
-/** How long a message id is remembered for redeliveries (WeChat and Slack retry for minutes). */
-export const DEDUPE_TTL_MS = 24 * 60 * 60 * 1000;
-const MAX_CONFLICT_RETRIES = 3;
-
-/** Runs the bot for one message; `turnId` is stable across re-runs of the same message. */
-export type TurnRunner = (message: InboundMessage, turnId: string) => Promise<OutboundReply[]>;
+/** Runs the bot for one turn and returns its replies; what it stores goes into `turn.transaction`. */
+export type TurnRunner = (turn: Turn) => Promise<OutboundReply[]>;
 
 export interface ConversationRouterDeps {
   store: VersionedStore;
@@ -23,35 +22,21 @@ export interface ConversationRouterDeps {
 }
 
 export function createConversationRouter(deps: ConversationRouterDeps): ConversationRouter {
-  const mutex = new KeyedMutex();
-  const conversationKey = (m: InboundMessage) => `${m.channel}/${m.conversationId}`;
-
-  async function runWithRetries(message: InboundMessage, turnId: string): Promise<OutboundReply[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await deps.runTurn(message, turnId);
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-        deps.logger.warn(
-          { code: 'turn_state_conflict', attempt, conversation: conversationKey(message) },
-          'retrying turn',
-        );
-      }
-    }
-  }
-
+  const runBot: TurnMiddleware = async (turn) => {
+    turn.replies = await deps.runTurn(turn);
+  };
+  const pipeline = composeTurnPipeline([
+    // Serialise first, so a redelivery waits for the first delivery's commit and then finds it.
+    oneTurnAtATime(),
+    dedupeRedeliveries(deps.store),
+    commitTurn({ store: deps.store, logger: deps.logger }),
+    runBot,
+  ]);
   return {
-    handle(message) {
-      return mutex.run(conversationKey(message), async () => {
-        const dedupeKey = message.messageId ? `dedupe/${conversationKey(message)}/${message.messageId}` : undefined;
-        if (dedupeKey) {
-          const earlier = await deps.store.get<OutboundReply[]>(dedupeKey);
-          if (earlier) return earlier.value;
-        }
-        const replies = await runWithRetries(message, message.messageId ?? deps.newId());
-        if (dedupeKey) await deps.store.put(dedupeKey, replies, { ttlMs: DEDUPE_TTL_MS });
-        return replies;
-      });
+    async handle(message: InboundMessage) {
+      const turn = newTurn(message, addressOf(message), message.messageId ?? deps.newId());
+      await pipeline(turn);
+      return turn.replies;
     },
   };
 }

@@ -3,11 +3,10 @@
  * Channel adapters translate their wire format to and from these; nothing else.
  */
 import type { Locale } from '../validation/ticket.ts';
+import type { ConversationAddress } from './address.ts';
 
-export interface InboundMessage {
-  /** Channel name: `webchat`, `console`, `wechat`, `slack`, `msteams`, … */
-  channel: string;
-  conversationId: string;
+/** One message into a conversation; its address fields are the conversation's key. */
+export interface InboundMessage extends ConversationAddress {
   userId: string;
   /** The channel's message id, when it has one: a redelivery with the same id is answered once. */
   messageId?: string;
@@ -34,5 +33,9 @@ export interface ConversationRouter {
 /** Messages that reach a conversation later (agent replies, desk decisions). */
 export interface ConversationEvents {
   /** With `after`, first replays the stored messages after that id (every stored one for '0'). */
-  subscribe(conversationId: string, listener: (reply: OutboundReply) => void, options?: { after?: string }): () => void;
+  subscribe(
+    address: ConversationAddress,
+    listener: (reply: OutboundReply) => void,
+    options?: { after?: string },
+  ): () => void;
 }

@@ -4,7 +4,7 @@
  * atomically, so two deliveries of one confirmation can never make two tickets.
  */
 import type { Clock } from '../platform/clock-and-ids.ts';
-import { VersionConflictError, type VersionedStore } from '../storage/versioned-store.ts';
+import { type StoreWrite, VersionConflictError, type VersionedStore } from '../storage/versioned-store.ts';
 import {
   TICKET_FIELD_NAMES,
   type Ticket,
@@ -57,8 +57,15 @@ export const DECIDABLE_STATUSES: readonly TicketStatus[] = [
   ...new Set(Object.values(DECISION_RULES).flatMap((rule) => rule.from)),
 ];
 
+/**
+ * Writes that must happen with a ticket change or not at all (the outbox item that tells the
+ * merchant): returned here, committed in the same atomic write as the ticket.
+ */
+export type TicketChangeRecorder = (event: TicketEvent) => Promise<StoreWrite[]>;
+
 export class BuiltinDesk implements SupportDesk {
   private readonly listeners = new Set<TicketEventListener>();
+  private readonly recorders = new Set<{ record: TicketChangeRecorder; afterCommit: () => void }>();
 
   constructor(
     private readonly store: VersionedStore,
@@ -66,6 +73,13 @@ export class BuiltinDesk implements SupportDesk {
     /** A listener that fails must not undo or block a stored change; it is reported here. */
     private readonly reportListenerError: (error: unknown) => void = () => {},
   ) {}
+
+  /** Adds writes to every ticket change's commit; `afterCommit` runs once such a commit is stored. */
+  recordChangesWith(record: TicketChangeRecorder, afterCommit: () => void = () => {}): () => void {
+    const recorder = { record, afterCommit };
+    this.recorders.add(recorder);
+    return () => this.recorders.delete(recorder);
+  }
 
   onTicketEvent(listener: TicketEventListener): () => void {
     this.listeners.add(listener);
@@ -78,28 +92,36 @@ export class BuiltinDesk implements SupportDesk {
     if (fields && (fields.length === 0 || fields.some((f) => !(TICKET_FIELD_NAMES as readonly string[]).includes(f)))) {
       throw new DeskError('invalid_fields', `request_changes needs fields from: ${TICKET_FIELD_NAMES.join(', ')}`);
     }
-    const ticket = await this.update(id, (current) => {
-      if (!rule.from.includes(current.status)) {
-        throw new DeskError('invalid_transition', `a ${current.status} ticket cannot be decided (${input.decision})`);
-      }
-      return { status: rule.to, entry: { status: rule.to, by, note: input.note, fields } };
-    });
-    await this.emit({ type: 'decided', ticket, decision: input.decision, note: input.note, fields });
-    return ticket;
+    const { event } = await this.update(
+      id,
+      (current) => {
+        if (!rule.from.includes(current.status)) {
+          throw new DeskError('invalid_transition', `a ${current.status} ticket cannot be decided (${input.decision})`);
+        }
+        return { status: rule.to, entry: { status: rule.to, by, note: input.note, fields } };
+      },
+      (ticket) => ({ type: 'decided', ticket, decision: input.decision, note: input.note, fields }),
+    );
+    await this.emit(event);
+    return event.ticket;
   }
 
   async resubmit(id: string, fields: TicketFields, by: string): Promise<Ticket> {
     const parsed = ticketFieldsSchema.parse(fields);
     let changed: string[] = [];
-    const ticket = await this.update(id, (current) => {
-      if (current.status !== 'changes_requested') {
-        throw new DeskError('invalid_transition', `only a ticket with changes requested can be resubmitted`);
-      }
-      changed = changedFields(current.fields, parsed);
-      return { status: 'in_review', fields: parsed, entry: { status: 'in_review', by, fields: changed } };
-    });
-    await this.emit({ type: 'resubmitted', ticket, changed });
-    return ticket;
+    const { event } = await this.update(
+      id,
+      (current) => {
+        if (current.status !== 'changes_requested') {
+          throw new DeskError('invalid_transition', `only a ticket with changes requested can be resubmitted`);
+        }
+        changed = changedFields(current.fields, parsed);
+        return { status: 'in_review', fields: parsed, entry: { status: 'in_review', by, fields: changed } };
+      },
+      (ticket) => ({ type: 'resubmitted', ticket, changed }),
+    );
+    await this.emit(event);
+    return event.ticket;
   }
 
   async listAudit(filter: { ticketId?: string }): Promise<AuditEntry[]> {
@@ -121,11 +143,15 @@ export class BuiltinDesk implements SupportDesk {
       .sort((a, b) => a.at.localeCompare(b.at));
   }
 
-  /** Read, change, write only if nobody changed it meanwhile; on a race, read again and redo. */
-  private async update(
+  /**
+   * Read, change, write only if nobody changed it meanwhile (with what the recorders add, in one
+   * commit); on a race, read again and redo.
+   */
+  private async update<E extends TicketEvent>(
     id: string,
     change: (current: Ticket) => { status: TicketStatus; fields?: TicketFields; entry: Omit<TicketHistoryEntry, 'at'> },
-  ): Promise<Ticket> {
+    eventOf: (next: Ticket) => E,
+  ): Promise<{ event: E }> {
     for (;;) {
       const record = await this.store.get<Ticket>(TICKET + id);
       if (!record) throw new DeskError('ticket_not_found', `no ticket ${id}`);
@@ -138,9 +164,15 @@ export class BuiltinDesk implements SupportDesk {
         history: [...record.value.history, withoutUndefined({ ...entry, at })],
         updatedAt: at,
       });
+      const event = eventOf(next);
+      const recorders = [...this.recorders];
+      const recorded = await Promise.all(recorders.map((recorder) => recorder.record(event)));
       try {
-        await this.store.put(TICKET + id, next, { expected: record.version });
-        return next;
+        await this.store.commit([{ key: TICKET + id, value: next, expected: record.version }, ...recorded.flat()]);
+        recorders.forEach((recorder, i) => {
+          if (recorded[i]?.length) recorder.afterCommit();
+        });
+        return { event };
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;
       }
@@ -191,6 +223,7 @@ export class BuiltinDesk implements SupportDesk {
     return [...records.values()]
       .map((r) => r.value)
       .filter((t) => !filter.conversationId || t.conversationId === filter.conversationId)
+      .filter((t) => !filter.channel || t.channel === filter.channel)
       .filter((t) => !filter.status || t.status === filter.status)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }

@@ -22,6 +22,8 @@ export interface CallbackRequest {
 
 export interface TicketFilter {
   conversationId?: string;
+  /** With conversationId: the same id on another channel is another conversation. */
+  channel?: string;
   status?: TicketStatus;
 }
 

@@ -1,17 +1,14 @@
 /**
- * The HTTP side of the assistant: web chat API and page, desk API and reviewer page, health check.
- * Channels with their own endpoints (WeChat, Slack, Bot Framework) mount onto the same app.
+ * The HTTP side of the assistant: every channel's inbound routes, the language-understanding
+ * API, the desk API with its signed callbacks and operator routes, the pages, health. Everything
+ * it needs is required: a route is never silently left out.
  */
 import express from 'express';
-import type { ConversationEvents, ConversationRouter } from '../conversation/messages.ts';
-import type { Outbox } from '../desk/outbox/outbox.ts';
+import type { Assistant } from '../app.ts';
 import { outboxRoutes } from '../desk/outbox/outbox-routes.ts';
-import type { SupportDesk, TicketEvent } from '../desk/support-desk.ts';
-import type { LanguageUnderstanding } from '../nlu/index.ts';
-import { type Clock, type IdGenerator, randomIds, systemClock } from '../platform/clock-and-ids.ts';
+import { type IdGenerator, randomIds } from '../platform/clock-and-ids.ts';
 import type { AppConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { VersionedStore } from '../storage/versioned-store.ts';
 import { requireBearerToken } from './bearer-auth.ts';
 import { deskRoutes } from './desk-routes.ts';
 import { deskWebhookRoutes } from './desk-webhook-routes.ts';
@@ -21,28 +18,16 @@ import { logRequests } from './request-log.ts';
 import { reviewerRoutes } from './reviewer-routes.ts';
 import { securityHeaders } from './security-headers.ts';
 import { staticRoutes } from './static-routes.ts';
-import { webchatRoutes } from './webchat-routes.ts';
 
 export interface HttpAppDeps {
   config: AppConfig;
-  router: ConversationRouter;
-  events: ConversationEvents;
-  desk: SupportDesk;
+  assistant: Assistant;
   logger: Logger;
   /** Makes error references (the number a merchant quotes to support); random by default. */
   ids?: IdGenerator;
-  /** Serves POST /api/nlu/parse when given. */
-  understanding?: LanguageUnderstanding;
-  /** Event stream heartbeat; 25 s by default, shorter in tests. */
-  sseHeartbeatMs?: number;
-  /** For the inbound desk webhooks (replay protection across instances). */
-  store?: VersionedStore;
-  clock?: Clock;
-  /** Operator view of deliveries to the external desk, when one is configured. */
-  outbox?: Outbox<TicketEvent>;
 }
 
-export function createHttpApp(deps: HttpAppDeps): express.Express {
+export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): express.Express {
   const logger = deps.logger.child({ component: 'http' });
   const ids = deps.ids ?? randomIds;
   const app = express();
@@ -54,20 +39,24 @@ export function createHttpApp(deps: HttpAppDeps): express.Express {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  app.use(
-    '/api/webchat',
-    webchatRoutes({ router: deps.router, events: deps.events, heartbeatMs: deps.sseHeartbeatMs }),
-  );
-  if (deps.understanding) app.use('/api/nlu', nluRoutes(deps.understanding));
-  // Signed desk callbacks verify their own signatures over the raw body: mounted before the bearer check.
-  if (deps.store) {
-    const secrets = { webhook: deps.config.DESK_WEBHOOK_SECRET, zendesk: deps.config.ZENDESK_WEBHOOK_SECRET };
-    const clock = deps.clock ?? systemClock;
-    app.use('/api/desk', deskWebhookRoutes({ desk: deps.desk, store: deps.store, secrets, clock, logger }));
+  for (const channel of assistant.channels.values()) {
+    if (channel.http) app.use(channel.http.path, channel.http.routes);
   }
-  if (deps.outbox)
-    app.use('/api/desk/outbox', outboxRoutes({ outbox: deps.outbox, deskToken: deps.config.DESK_API_TOKEN }));
-  app.use('/api/desk', requireBearerToken(deps.config.DESK_API_TOKEN), deskRoutes(deps.desk));
+  app.use('/api/nlu', nluRoutes(assistant.understanding));
+  // Signed desk callbacks verify their own signatures over the raw body: mounted before the bearer check.
+  const secrets = { webhook: config.DESK_WEBHOOK_SECRET, zendesk: config.ZENDESK_WEBHOOK_SECRET };
+  app.use(
+    '/api/desk',
+    deskWebhookRoutes({ desk: assistant.desk, store: assistant.store, secrets, clock: assistant.clock, logger }),
+  );
+  app.use(
+    '/api/desk/outbox/proactive',
+    outboxRoutes({ outbox: assistant.proactive.outbox, deskToken: config.DESK_API_TOKEN }),
+  );
+  if (assistant.outbox) {
+    app.use('/api/desk/outbox', outboxRoutes({ outbox: assistant.outbox, deskToken: config.DESK_API_TOKEN }));
+  }
+  app.use('/api/desk', requireBearerToken(config.DESK_API_TOKEN), deskRoutes(assistant.desk));
   // The reviewer's page is public/desk/ (served below with the rest of public/); these are its catalogs.
   app.use(reviewerRoutes());
   app.use(staticRoutes());

@@ -6,14 +6,14 @@ import express, { type Router } from 'express';
 import { z } from 'zod';
 import { DECISION_NOTE_MAX, DeskError, type SupportDesk } from '../desk/support-desk.ts';
 import { TICKET_FIELD_NAMES, ticketStatusSchema } from '../validation/ticket.ts';
-import { sendError } from './http-errors.ts';
+import { failedFields, sendError } from './http-errors.ts';
 import { requestLocale } from './request-locale.ts';
-import { failedFields } from './webchat-schemas.ts';
 
 const ticketIdSchema = z.string().regex(/^UB-\d{8}-\d{4,}$/);
 
 const ticketQuerySchema = z.object({
   conversationId: z.string().min(1).max(128).optional(),
+  channel: z.string().min(1).max(64).optional(),
   status: ticketStatusSchema.optional(),
 });
 
@@ -75,9 +75,10 @@ export function deskRoutes(desk: SupportDesk): Router {
     if (!query.success) {
       return sendError(res, 400, 'invalid_query', requestLocale(req), { fields: failedFields(query.error) });
     }
-    const { conversationId, status } = query.data;
+    const { conversationId, channel, status } = query.data;
     const tickets = await desk.listTickets({
       ...(conversationId ? { conversationId } : {}),
+      ...(channel ? { channel } : {}),
       ...(status ? { status } : {}),
     });
     res.json({ tickets });

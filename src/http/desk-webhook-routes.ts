@@ -31,9 +31,8 @@ import type { SupportDesk } from '../desk/support-desk.ts';
 import type { Clock } from '../platform/clock-and-ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { VersionedStore } from '../storage/versioned-store.ts';
-import { sendError } from './http-errors.ts';
+import { failedFields, sendError } from './http-errors.ts';
 import { requestLocale } from './request-locale.ts';
-import { failedFields } from './webchat-schemas.ts';
 
 export interface DeskWebhookSecrets {
   /** Accepted secrets of the generic webhook (old and new during a rotation). */

@@ -3,6 +3,7 @@
  * from locales/<lng>/http.json in the reader's language. Nothing internal (stack, input) leaks.
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { z } from 'zod';
 import { t } from '../i18n/translate.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Locale } from '../validation/ticket.ts';
@@ -80,4 +81,10 @@ export function createErrorHandler(logger: Logger, newReference: () => string): 
     logger.error({ err, code: 'http.unhandled', reference, method: req.method }, 'request failed');
     sendError(res, 500, 'internal_error', locale, { reference });
   };
+}
+
+/** Names of the fields that failed, for the error message; never their values. */
+export function failedFields(error: z.ZodError): string[] {
+  const names = error.issues.map((issue) => issue.path.map(String).join('.') || 'body');
+  return [...new Set(names)];
 }

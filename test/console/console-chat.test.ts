@@ -88,7 +88,7 @@ describe('runConsoleChat', () => {
     await running.finished;
     expect(running.printed()).toContain('再见！');
     expect(running.router.received).toEqual([]);
-    expect(running.events.listenerCount('console-alice')).toBe(0);
+    expect(running.events.listenerCount({ channel: 'console', conversationId: 'console-alice' })).toBe(0);
   });
 
   it('the end of input (Ctrl-D) ends the chat too', async () => {
@@ -101,7 +101,10 @@ describe('runConsoleChat', () => {
   it('prints messages that arrive later', async () => {
     running = startConsole();
     await running.waitFor('[1]');
-    running.events.emit('console-alice', { text: '您的解绑申请已通过审核。', suggestedActions: ['谢谢'] });
+    running.events.emit(
+      { channel: 'console', conversationId: 'console-alice' },
+      { text: '您的解绑申请已通过审核。', suggestedActions: ['谢谢'] },
+    );
     await running.waitFor('解绑助手：您的解绑申请已通过审核。');
     running.type('1');
     await running.waitFor('收到：谢谢');

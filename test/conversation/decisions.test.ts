@@ -12,7 +12,7 @@ const TICKET = 'UB-20261125-0001';
 async function fileTicket(): Promise<string[]> {
   chat = await openTestChat();
   const told: string[] = [];
-  chat.assistant.events.subscribe('conv-1', (reply) => told.push(reply.text));
+  chat.onLater((text) => told.push(text));
   await answerFirst(chat, AT.summary);
   await chat.say('确认提交');
   return told;
@@ -23,15 +23,19 @@ describe('the desk decides, the merchant is told unprompted', () => {
     const told = await fileTicket();
     await playTranscript(chat, [['进度', '已提交，等待审核']]);
     await chat.assistant.desk.decide(TICKET, { decision: 'approve' }, 'reviewer:li');
+    await chat.deliverLater();
     expect(told).toEqual([expect.stringContaining(`您的解绑申请 ${TICKET} 已审核通过`)]);
     await playTranscript(chat, [['进度', '审核通过，正在解绑']]);
     // Stored too: a page that was closed gets it when it reconnects.
-    expect((await chat.assistant.events.since('conv-1', '0')).map((n) => n.text)).toEqual(told);
+    expect(
+      (await chat.assistant.events.since({ channel: 'webchat', conversationId: 'conv-1' }, '0')).map((n) => n.text),
+    ).toEqual(told);
   });
 
   it('rejected: the reviewer note reaches the merchant', async () => {
     const told = await fileTicket();
     await chat.assistant.desk.decide(TICKET, { decision: 'reject', note: '营业执照已过期' }, 'reviewer:li');
+    await chat.deliverLater();
     expect(told.join('\n')).toContain('未通过审核');
     expect(told.join('\n')).toContain('审核意见：营业执照已过期');
     await playTranscript(chat, [['进度', '未通过审核']]);
@@ -44,6 +48,7 @@ describe('the desk decides, the merchant is told unprompted', () => {
       { decision: 'request_changes', note: '手机号无法接通，执照照片模糊', fields: ['phone', 'businessLicense'] },
       'reviewer:li',
     );
+    await chat.deliverLater();
     const message = told.join('\n');
     expect(message).toContain('需要补充或修改以下资料：手机号和营业执照');
     expect(message).toContain('审核意见：手机号无法接通，执照照片模糊');
@@ -78,12 +83,14 @@ describe('the desk decides, the merchant is told unprompted', () => {
     expect(audit[2]?.fields).toEqual(['phone', 'businessLicense']);
     // Approved after resubmission.
     await chat.assistant.desk.decide(TICKET, { decision: 'approve' }, 'reviewer:li');
+    await chat.deliverLater();
     expect(told.at(-1)).toContain('已审核通过');
   });
 
   it('a merchant who cancelled the correction is brought back to it', async () => {
     await fileTicket();
     await chat.assistant.desk.decide(TICKET, { decision: 'request_changes', note: '请补充', fields: ['email'] }, 'r');
+    await chat.deliverLater();
     await playTranscript(chat, [
       ['取消', '已取消'],
       ['你好', ['邮箱']],
@@ -94,7 +101,7 @@ describe('the desk decides, the merchant is told unprompted', () => {
   it('in English, for an English-speaking merchant', async () => {
     chat = await openTestChat();
     const told: string[] = [];
-    chat.assistant.events.subscribe('conv-1', (reply) => told.push(reply.text));
+    chat.onLater((text) => told.push(text));
     await playTranscript(chat, [['I want to unbind my terminal', 'Do you agree?']]);
     for (const answer of [
       'yes',
@@ -120,6 +127,7 @@ describe('the desk decides, the merchant is told unprompted', () => {
       { decision: 'request_changes', note: 'Photo unreadable', fields: ['devicePhoto'] },
       'r',
     );
+    await chat.deliverLater();
     expect(told.join('\n')).toContain('needs changes to: Device photo');
     expect(told.join('\n')).toContain("Reviewer's note: Photo unreadable");
     await playTranscript(chat, [
@@ -128,6 +136,7 @@ describe('the desk decides, the merchant is told unprompted', () => {
       ['status', 'in review'],
     ]);
     await chat.assistant.desk.decide(TICKET, { decision: 'reject', note: 'Terminal under contract until 2027' }, 'r');
+    await chat.deliverLater();
     expect(told.at(-1)).toContain('was not approved');
     expect(told.at(-1)).toContain('Terminal under contract until 2027');
     await playTranscript(chat, [['status', 'not approved']]);

@@ -4,12 +4,12 @@
  * and is told to the merchant once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Assistant, createAssistant } from '../../src/app.ts';
+import type { Assistant } from '../../src/app.ts';
 import { signatureHeader } from '../../src/desk/connectors/signatures.ts';
-import { createHttpApp } from '../../src/http/create-http-app.ts';
 import { type RunningServer, startHttpServer } from '../../src/http/start-server.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { createServer } from '../../src/server.ts';
 import { type LocalDeskServer, startLocalDesk } from '../helpers/local-desk-server.ts';
 import { HAPPY_PATH_ZH, tempSqliteUrl } from '../helpers/test-assistant.ts';
 
@@ -44,24 +44,12 @@ describe('an external webhook desk', () => {
       () => '',
     );
     const logger = createLogger('silent');
-    assistant = await createAssistant({ config, logger });
-    const { router, events, store, clock, outbox } = assistant;
-    server = await startHttpServer(
-      createHttpApp({
-        config,
-        logger,
-        router,
-        events,
-        desk: assistant.desk,
-        store,
-        clock,
-        ...(outbox ? { outbox } : {}),
-      }),
-      0,
-      '127.0.0.1',
-    );
+    const built = await createServer({ config, logger });
+    assistant = built.assistant;
+    const { router, events, outbox } = assistant;
+    server = await startHttpServer(built.app, 0, '127.0.0.1');
     const told: string[] = [];
-    events.subscribe('conv-x', (reply) => told.push(reply.text));
+    events.subscribe({ channel: 'webchat', conversationId: 'conv-x' }, (reply) => told.push(reply.text));
 
     desk.failNext({ kind: 'status', status: 500 }, 1);
     desk.failNext({ kind: 'status', status: 429, retryAfter: '0' }, 1);
@@ -96,6 +84,8 @@ describe('an external webhook desk', () => {
       });
     expect((await send()).status).toBe(200);
     expect((await send()).status).toBe(200);
+    await expect.poll(() => told.length, { timeout: 10_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500)); // a second notice would have come by now
     expect(told).toHaveLength(1);
     expect(told[0]).toContain(`${ticketId} 已审核通过`);
     const audit = await assistant.desk.listAudit({ ticketId });

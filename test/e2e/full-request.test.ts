@@ -4,32 +4,19 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp } from '../../src/http/create-http-app.ts';
-import { type RunningServer, startHttpServer } from '../../src/http/start-server.ts';
-import { loadConfig } from '../../src/platform/config.ts';
-import { createLogger } from '../../src/platform/logger.ts';
-import { openTestChat, type TestChat } from '../helpers/test-assistant.ts';
+import { type RealServer, startRealServer } from '../helpers/real-server.ts';
 import { launchChromium, newPhoneContext } from './browser.ts';
 
 let browser: Browser;
-let chat: TestChat;
-let server: RunningServer;
+let server: RealServer;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  chat = await openTestChat();
-  const config = loadConfig({ DESK_API_TOKEN: 'e2e-desk-token-0123456789' }, () => '');
-  const { router, events, desk } = chat.assistant;
-  server = await startHttpServer(
-    createHttpApp({ config, router, events, desk, logger: createLogger('silent') }),
-    0,
-    '127.0.0.1',
-  );
+  server = await startRealServer();
 });
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await chat?.close();
 });
 
 const lastBotText = (page: Page) => page.locator('.message--bot .bubble:not(.typing)').last().textContent();

@@ -22,7 +22,7 @@ afterAll(async () => {
   await server?.close();
 });
 beforeEach(async () => {
-  server.router.received.length = 0;
+  server.received.length = 0;
   server.setScript(defaultScript);
   context = await newPhoneContext(browser);
   page = await context.newPage();
@@ -60,7 +60,7 @@ describe('web chat page', () => {
     await type('你好');
     await expect.poll(() => bubbles('bot').last().textContent()).toContain('收到：你好');
     expect(await bubbles('merchant').allTextContents()).toEqual(['我: 你好']);
-    const [message] = server.router.received;
+    const [message] = server.received;
     expect(message).toMatchObject({
       channel: 'webchat',
       text: '你好',
@@ -76,12 +76,12 @@ describe('web chat page', () => {
   it('tapping a suggested action sends it; new choices replace the old ones', async () => {
     await suggestions().filter({ hasText: '我要解绑' }).click();
     await expect.poll(() => suggestions().allTextContents()).toEqual(['同意', '不同意']);
-    expect(server.router.received.map((m) => m.text)).toEqual(['我要解绑']);
+    expect(server.received.map((m) => m.text)).toEqual(['我要解绑']);
     // Line breaks in bot text survive.
     // biome-ignore lint/performance/useDomNodeTextContent: innerText shows the rendered line breaks, the point here
     expect(await bubbles('bot').nth(1).innerText()).toContain('办理解绑。\n请先阅读');
     await suggestions().filter({ hasText: '不同意' }).click();
-    await expect.poll(() => server.router.received.map((m) => m.text)).toEqual(['我要解绑', '不同意']);
+    await expect.poll(() => server.received.map((m) => m.text)).toEqual(['我要解绑', '不同意']);
   });
 
   it('disables sending while a message is in flight', async () => {
@@ -95,7 +95,7 @@ describe('web chat page', () => {
     release();
     await expect.poll(() => bubbles('bot').last().textContent()).toContain('好的');
     expect(await page.locator('#send').isDisabled()).toBe(false);
-    expect(server.router.received.map((m) => m.text)).toEqual(['等一下']);
+    expect(server.received.map((m) => m.text)).toEqual(['等一下']);
     expect(await page.locator('#input').inputValue()).toBe('第二条');
   });
 
@@ -110,15 +110,15 @@ describe('web chat page', () => {
       'Talk to a person',
     ]);
     await suggestions().first().click();
-    await expect.poll(() => server.router.received[0]?.locale).toBe('en-US');
+    await expect.poll(() => server.received[0]?.locale).toBe('en-US');
     await open();
     expect(await page.locator('h1').textContent()).toBe('店掌柜 POS Unbind Assistant');
   });
 
   it('shows a message that arrives later over the event stream', async () => {
     const conversationId = (await stored('webchat.conversationId'))!;
-    await server.events.waitForListener(conversationId);
-    server.events.emit(conversationId, { text: '您的解绑申请已通过审核。', suggestedActions: ['谢谢'] });
+    await server.waitForListener(conversationId);
+    await server.publish(conversationId, { text: '您的解绑申请已通过审核。', suggestedActions: ['谢谢'] });
     await expect.poll(() => bubbles('bot').last().textContent()).toContain('您的解绑申请已通过审核。');
     expect(await suggestions().allTextContents()).toEqual(['谢谢']);
   });
@@ -131,8 +131,8 @@ describe('web chat page', () => {
     expect(await bubbles('merchant').allTextContents()).toEqual(['我: 第一条']);
     expect(await bubbles('bot').last().textContent()).toContain('收到：第一条');
     await type('第二条');
-    await expect.poll(() => server.router.received.length).toBe(2);
-    expect(server.router.received[1]?.conversationId).toBe(conversationId);
+    await expect.poll(() => server.received.length).toBe(2);
+    expect(server.received[1]?.conversationId).toBe(conversationId);
   });
 
   it('starts a new conversation on request, keeping the same user', async () => {
@@ -160,9 +160,9 @@ describe('web chat page', () => {
     await expect.poll(() => bubbles('bot').last().textContent()).toContain('收到：你好');
     expect(await page.locator('#error').isHidden()).toBe(true);
     expect(await page.locator('.failed-mark').count()).toBe(0);
-    const ids = new Set(server.router.received.map((m) => m.messageId));
+    const ids = new Set(server.received.map((m) => m.messageId));
     // One automatic retry, one tap on retry: three tries of one message.
-    expect(server.router.received).toHaveLength(3);
+    expect(server.received).toHaveLength(3);
     expect(ids.size).toBe(1);
   });
 

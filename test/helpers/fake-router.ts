@@ -1,11 +1,12 @@
 /**
- * What the HTTP layer and the console sit on, for their tests: a scripted ConversationRouter and
- * ConversationEvents the test can fire (they stand in for the bot, which has its own tests), and
- * the REAL built-in desk over a real SQLite file, with a fixed clock.
+ * Stand-ins for the bot, which has its own tests: a script of answers (behind the real turn
+ * pipeline in HTTP tests, or as the router of the console loop's own tests) and events a test
+ * fires by hand; and the REAL built-in desk over a real SQLite file, with a fixed clock.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { addressKey, type ConversationAddress } from '../../src/conversation/address.ts';
 import type {
   ConversationEvents,
   ConversationRouter,
@@ -51,33 +52,25 @@ export function createFakeRouter(script: Script = defaultScript): FakeRouter {
 }
 
 export interface FakeEvents extends ConversationEvents {
-  emit(conversationId: string, reply: OutboundReply): void;
-  listenerCount(conversationId: string): number;
-  /** Resolves once someone listens to the conversation (e.g. the page's event stream). */
-  waitForListener(conversationId: string, timeoutMs?: number): Promise<void>;
+  emit(address: ConversationAddress, reply: OutboundReply): void;
+  listenerCount(address: ConversationAddress): number;
 }
 
+/** Events a test fires by hand, for the console loop's own tests. */
 export function createFakeEvents(): FakeEvents {
   const listeners = new Map<string, Set<(reply: OutboundReply) => void>>();
-  const listenerCount = (id: string) => listeners.get(id)?.size ?? 0;
+  const listenerCount = (address: ConversationAddress) => listeners.get(addressKey(address))?.size ?? 0;
   return {
-    subscribe(conversationId, listener) {
-      const set = listeners.get(conversationId) ?? new Set();
+    subscribe(address, listener) {
+      const set = listeners.get(addressKey(address)) ?? new Set();
       set.add(listener);
-      listeners.set(conversationId, set);
+      listeners.set(addressKey(address), set);
       return () => set.delete(listener);
     },
-    emit(conversationId, reply) {
-      for (const listener of listeners.get(conversationId) ?? []) listener(reply);
+    emit(address, reply) {
+      for (const listener of listeners.get(addressKey(address)) ?? []) listener(reply);
     },
     listenerCount,
-    async waitForListener(conversationId, timeoutMs = 5_000) {
-      const deadline = Date.now() + timeoutMs;
-      while (listenerCount(conversationId) === 0) {
-        if (Date.now() > deadline) throw new Error(`nobody listened to ${conversationId}`);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    },
   };
 }
 
@@ -136,26 +129,4 @@ export function sampleRequest(
       ...fields,
     },
   };
-}
-
-export interface FakeAssistant extends TestDesk {
-  router: FakeRouter;
-  events: FakeEvents;
-}
-
-/**
- * A scripted bot in front of the real desk. `seed` files and decides tickets through the desk
- * itself (fileTicket, decide, requestCallback), so tests see exactly what the desk stores.
- */
-export async function createFakeAssistant(
-  options: { script?: Script; seed?: (desk: BuiltinDesk, clock: TestClock) => Promise<void> } = {},
-): Promise<FakeAssistant> {
-  const testDesk = await openTestDesk();
-  try {
-    await options.seed?.(testDesk.desk, testDesk.clock);
-  } catch (error) {
-    await testDesk.close();
-    throw error;
-  }
-  return { ...testDesk, router: createFakeRouter(options.script), events: createFakeEvents() };
 }

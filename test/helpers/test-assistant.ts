@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Assistant, createAssistant } from '../../src/app.ts';
+import { SERVER_CHANNELS } from '../../src/channels/index.ts';
 import type { OutboundReply } from '../../src/conversation/messages.ts';
 import { createFixedClock, createSequentialIds } from '../../src/platform/clock-and-ids.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -15,6 +16,10 @@ export const TEST_START = new Date('2026-11-25T02:00:00Z');
 
 export interface TestChat {
   assistant: Assistant;
+  /** Runs what the proactive outbox has due (decisions told to the merchant), as its worker would. */
+  deliverLater(): Promise<void>;
+  /** Subscribes to what this conversation is told later. */
+  onLater(listener: (text: string) => void): () => void;
   /** Sends one message as the merchant and returns the bot's replies. */
   say(text: string, options?: { messageId?: string; locale?: Locale }): Promise<OutboundReply[]>;
   /** The replies' text joined, for readable assertions. */
@@ -41,12 +46,19 @@ export async function openTestChat(
     clock: createFixedClock(TEST_START),
     ids: createSequentialIds('run'),
     storageNamespace: options.storageNamespace,
+    channels: SERVER_CHANNELS,
+    startWorkers: false,
   });
   const conversationId = options.conversationId ?? 'conv-1';
   const say: TestChat['say'] = (text, opts = {}) =>
     assistant.router.handle({ channel: 'webchat', conversationId, userId: 'merchant-1', text, ...opts });
   return {
     assistant,
+    deliverLater: async () => {
+      await assistant.proactive.outbox.drain();
+    },
+    onLater: (listener) =>
+      assistant.events.subscribe({ channel: 'webchat', conversationId }, (reply) => listener(reply.text)),
     say,
     sayText: async (text, opts) => (await say(text, opts)).map((r) => r.text).join('\n---\n'),
     close: async () => {

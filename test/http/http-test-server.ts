@@ -1,44 +1,88 @@
 /**
- * Starts createHttpApp on 127.0.0.1, port 0, over the fake assistant (scripted bot, real desk),
- * and captures log lines so tests can check what is (and is not) logged.
+ * The real server from the one composition root (createServer: real turn pipeline, storage,
+ * desk, channels, HTTP app) with a scripted bot behind the pipeline, on 127.0.0.1, port 0; it
+ * captures log lines so tests can check what is (and is not) logged.
  */
-import { createHttpApp } from '../../src/http/create-http-app.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ConversationAddress } from '../../src/conversation/address.ts';
+import type { InboundMessage, OutboundReply } from '../../src/conversation/messages.ts';
+import type { BuiltinDesk } from '../../src/desk/builtin-desk.ts';
 import { startHttpServer } from '../../src/http/start-server.ts';
-import { createSequentialIds } from '../../src/platform/clock-and-ids.ts';
+import { createFixedClock, createSequentialIds } from '../../src/platform/clock-and-ids.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { createFakeAssistant, type Script } from '../helpers/fake-router.ts';
+import { createServer } from '../../src/server.ts';
+import { DESK_TEST_START, defaultScript, type Script, type TestClock } from '../helpers/fake-router.ts';
 
 export const DESK_TOKEN = 'desk-token-for-tests-0123456789';
 
 export async function startTestServer(
-  options: Parameters<typeof createFakeAssistant>[0] & { sseHeartbeatMs?: number } = {},
+  options: {
+    script?: Script;
+    seed?: (desk: BuiltinDesk, clock: TestClock) => Promise<void>;
+    sseHeartbeatMs?: number;
+  } = {},
 ) {
-  const fake = await createFakeAssistant(options);
+  const dir = mkdtempSync(path.join(tmpdir(), 'http-test-'));
   const logLines: string[] = [];
   const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
-  const config = loadConfig({ DESK_API_TOKEN: DESK_TOKEN, DATA_DIR: '/tmp/unused' }, () => 'unused');
-  const app = createHttpApp({
+  const config = loadConfig(
+    { DESK_API_TOKEN: DESK_TOKEN, DATA_DIR: dir, STORAGE_URL: `sqlite://${path.join(dir, 'test.sqlite')}` },
+    () => 'unused',
+  );
+  const clock = createFixedClock(DESK_TEST_START);
+  const received: InboundMessage[] = [];
+  let script = options.script ?? defaultScript;
+  const server = await createServer({
     config,
     logger,
-    router: fake.router,
-    events: fake.events,
-    desk: fake.desk,
-    ids: createSequentialIds('ref'),
+    clock,
+    errorIds: createSequentialIds('ref'),
+    runTurn: async ({ message }) => {
+      received.push(message);
+      return script(message);
+    },
     ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
   });
-  const running = await startHttpServer(app, 0, '127.0.0.1', { shutdownGraceMs: 500 });
+  const { assistant } = server;
+  try {
+    await options.seed?.(assistant.desk, clock);
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const running = await startHttpServer(server.app, 0, '127.0.0.1', { shutdownGraceMs: 500 });
+  let published = 0;
   return {
-    ...fake,
+    assistant,
+    desk: assistant.desk,
+    clock,
     url: running.url,
+    /** The messages the scripted bot was given (a redelivery answered by dedupe is not among them). */
+    received,
+    /** Stores and pushes a later message to a web chat conversation, as the proactive outbox does. */
+    publish: (conversationId: string, reply: OutboundReply) =>
+      assistant.events.publish({ channel: 'webchat', conversationId }, reply, `test-${++published}`),
+    listenerCount: (conversationId: string) => assistant.events.listenerCount({ channel: 'webchat', conversationId }),
+    async waitForListener(conversationId: string, timeoutMs = 5_000) {
+      const address: ConversationAddress = { channel: 'webchat', conversationId };
+      const deadline = Date.now() + timeoutMs;
+      while (assistant.events.listenerCount(address) === 0) {
+        if (Date.now() > deadline) throw new Error(`nobody listened to ${conversationId}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
     close: async () => {
       await running.close();
-      await fake.close();
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
     },
     logs: () => logLines.map((line) => JSON.parse(line) as Record<string, unknown>),
     logText: () => logLines.join(''),
-    setScript: (script: Script) => {
-      fake.router.script = script;
+    setScript: (next: Script) => {
+      script = next;
     },
   };
 }

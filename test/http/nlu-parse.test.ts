@@ -1,25 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpApp } from '../../src/http/create-http-app.ts';
-import { type RunningServer, startHttpServer } from '../../src/http/start-server.ts';
-import { loadConfig } from '../../src/platform/config.ts';
-import { createLogger } from '../../src/platform/logger.ts';
-import { openTestChat, type TestChat } from '../helpers/test-assistant.ts';
+import { type RealServer, startRealServer } from '../helpers/real-server.ts';
 
-let chat: TestChat;
-let server: RunningServer;
+let server: RealServer;
 
 beforeAll(async () => {
-  chat = await openTestChat();
-  const config = loadConfig({ DESK_API_TOKEN: 'nlu-test-desk-token-0123' }, () => '');
-  const { router, events, desk, understanding } = chat.assistant;
-  const app = createHttpApp({ config, router, events, desk, understanding, logger: createLogger('silent') });
-  server = await startHttpServer(app, 0, '127.0.0.1');
+  server = await startRealServer();
 });
 afterAll(async () => {
   await server?.close();
-  await chat?.close();
 });
 
 const parse = (body: unknown) =>

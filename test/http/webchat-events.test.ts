@@ -34,10 +34,10 @@ describe('GET /api/webchat/conversations/:id/events', () => {
     const stream = await openStream(`${server.url}/api/webchat/conversations/c-7/events`, abort.signal);
     expect(stream.response.status).toBe(200);
     expect(stream.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    await server.events.waitForListener('c-7');
+    await server.waitForListener('c-7');
 
-    server.events.emit('c-7', { text: '您的工单已通过审核。\n请查收。', suggestedActions: ['谢谢'] });
-    server.events.emit('other', { text: 'not for this conversation' });
+    await server.publish('c-7', { text: '您的工单已通过审核。\n请查收。', suggestedActions: ['谢谢'] });
+    await server.publish('other', { text: 'not for this conversation' });
     await stream.waitFor(/data: .*审核/);
     const dataLines = stream
       .text()
@@ -53,10 +53,10 @@ describe('GET /api/webchat/conversations/:id/events', () => {
     server = await startTestServer();
     const abort = new AbortController();
     await openStream(`${server.url}/api/webchat/conversations/c-8/events`, abort.signal);
-    await server.events.waitForListener('c-8');
+    await server.waitForListener('c-8');
     abort.abort();
-    for (let i = 0; i < 100 && server.events.listenerCount('c-8') > 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(server.events.listenerCount('c-8')).toBe(0);
+    for (let i = 0; i < 100 && server.listenerCount('c-8') > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(server.listenerCount('c-8')).toBe(0);
   });
 
   it('sends heartbeat comments', async () => {
@@ -73,13 +73,13 @@ describe('GET /api/webchat/conversations/:id/events', () => {
       `${server.url}/api/webchat/conversations/c-10/events`,
       new AbortController().signal,
     );
-    await server.events.waitForListener('c-10');
+    await server.waitForListener('c-10');
     const started = Date.now();
     await server.close();
     await stream.done;
     // Well under the 500 ms grace period: the stream was ended, not cut off at the deadline.
     expect(Date.now() - started).toBeLessThan(400);
-    expect(server.events.listenerCount('c-10')).toBe(0);
+    expect(server.listenerCount('c-10')).toBe(0);
     server = undefined;
   });
 

@@ -15,14 +15,12 @@ describe('POST /api/webchat/messages', () => {
       { text: '好的，我们开始办理解绑。\n请先阅读隐私说明。' },
       { text: '您同意吗？', suggestedActions: ['同意', '不同意'] },
     ]);
-    expect(server.router.received).toEqual([
-      { channel: 'webchat', conversationId: 'c-1', userId: 'c-1', text: '我要解绑' },
-    ]);
+    expect(server.received).toEqual([{ channel: 'webchat', conversationId: 'c-1', userId: 'c-1', text: '我要解绑' }]);
   });
 
   it('passes userId, locale and messageId through when given', async () => {
     await postMessage(server, { conversationId: 'c-1', userId: 'u-9', text: 'hi', locale: 'en-US', messageId: 'm-1' });
-    expect(server.router.received[0]).toEqual({
+    expect(server.received[0]).toEqual({
       channel: 'webchat',
       conversationId: 'c-1',
       userId: 'u-9',
@@ -65,7 +63,7 @@ describe('POST /api/webchat/messages: bad requests', () => {
     const { status, body } = await postMessage(server, { conversationId: 'c-1' });
     expect(status).toBe(400);
     expect(body.error).toMatchObject({ code: 'invalid_body', fields: ['text'] });
-    expect(server.router.received).toEqual([]);
+    expect(server.received).toEqual([]);
   });
 
   it.each([

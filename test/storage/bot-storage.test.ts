@@ -9,6 +9,7 @@ import path from 'node:path';
 import { type Activity, ConversationState, TestAdapter, TurnContext } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTurnStorage, VersionedBotStorage } from '../../src/bot/keyv-bot-storage.ts';
+import { TurnTransaction } from '../../src/conversation/turn-transaction.ts';
 import { openStore, VersionConflictError, type VersionedStore } from '../../src/storage/versioned-store.ts';
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'bot-storage-'));
@@ -63,25 +64,30 @@ describe.each(backends)('bot storage on $name', ({ url }) => {
     expect((await storage.read(['item'])).item.count).toBe(5);
   });
 
-  it('a turn detects a write made by another instance since its read', async () => {
+  it('a turn stages its writes, conditional on what it read, and its commit detects another instance', async () => {
     await a.put('existing', { step: 1 });
-    const turnA = createTurnStorage(a);
-    const turnB = createTurnStorage(b);
+    const [txA, txB] = [new TurnTransaction(), new TurnTransaction()];
+    const turnA = createTurnStorage(a, txA);
+    const turnB = createTurnStorage(b, txB);
     await turnA.read(['existing', 'fresh']);
     await turnB.read(['existing', 'fresh']);
 
     await turnB.write({ existing: { step: 2, eTag: '*' }, fresh: { by: 'B', eTag: '*' } });
     await turnB.write({ existing: { step: 3, eTag: '*' } }); // B saving twice in its turn is fine
+    expect((await a.get('existing'))?.value).toEqual({ step: 1 }); // staged, not written
+    await b.commit(txB.writes());
 
-    await expect(turnA.write({ existing: { step: 2, eTag: '*' } })).rejects.toBeInstanceOf(VersionConflictError);
-    await expect(turnA.write({ fresh: { by: 'A', eTag: '*' } })).rejects.toThrow('eTag conflict');
+    await turnA.write({ existing: { step: 2, eTag: '*' }, fresh: { by: 'A', eTag: '*' } });
+    await expect(a.commit(txA.writes())).rejects.toBeInstanceOf(VersionConflictError);
     expect((await a.get('existing'))?.value).toEqual({ step: 3 });
     expect((await a.get('fresh'))?.value).toEqual({ by: 'B' });
 
     // The next turn reads the new state and saves normally; keys it never read are written unconditionally.
-    const nextTurn = createTurnStorage(a);
+    const txNext = new TurnTransaction();
+    const nextTurn = createTurnStorage(a, txNext);
     await nextTurn.read(['existing']);
     await nextTurn.write({ existing: { step: 4, eTag: '*' }, unread: { x: 1, eTag: '*' } });
+    await a.commit(txNext.writes());
     expect((await b.get('existing'))?.value).toEqual({ step: 4 });
   });
 
@@ -95,18 +101,23 @@ describe.each(backends)('bot storage on $name', ({ url }) => {
       text: 'hi',
     };
     const turn = (store: VersionedStore) => {
-      const state = new ConversationState(createTurnStorage(store));
+      const transaction = new TurnTransaction();
+      const state = new ConversationState(createTurnStorage(store, transaction));
       const context = new TurnContext(new TestAdapter(), activity);
-      return { state, context, count: state.createProperty<number>('count') };
+      const save = async () => {
+        await state.saveChanges(context);
+        await store.commit(transaction.writes());
+      };
+      return { state, context, save, count: state.createProperty<number>('count') };
     };
     const instanceA = turn(a);
     const instanceB = turn(b);
     const seenByA = await instanceA.count.get(instanceA.context, 0);
     const seenByB = await instanceB.count.get(instanceB.context, 0);
     await instanceB.count.set(instanceB.context, seenByB + 1);
-    await instanceB.state.saveChanges(instanceB.context);
+    await instanceB.save();
     await instanceA.count.set(instanceA.context, seenByA + 1);
-    await expect(instanceA.state.saveChanges(instanceA.context)).rejects.toBeInstanceOf(VersionConflictError);
+    await expect(instanceA.save()).rejects.toBeInstanceOf(VersionConflictError);
 
     const check = turn(a);
     expect(await check.count.get(check.context, 0)).toBe(1);

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { ConversationEvents, ConversationRouter, OutboundReply } from '../../conversation/messages.ts';
 import { DEFAULT_LOCALE, t } from '../../i18n/translate.ts';
 import type { Locale } from '../../validation/ticket.ts';
+import { CONSOLE_CHANNEL } from './console-channel.ts';
 
 export interface ConsoleChatOptions {
   router: ConversationRouter;
@@ -73,7 +74,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
   print(say('welcome'));
   printChoices(false);
   print('');
-  const unsubscribe = events?.subscribe(conversationId, (reply) => {
+  const unsubscribe = events?.subscribe({ channel: CONSOLE_CHANNEL, conversationId }, (reply) => {
     printReplies([reply]);
     prompt(true);
   });
@@ -90,7 +91,7 @@ export async function runConsoleChat(options: ConsoleChatOptions): Promise<void>
         const chosen = /^\d{1,2}$/.test(typed) ? choices[Number(typed) - 1] : undefined;
         try {
           const replies = await router.handle({
-            channel: 'console',
+            channel: CONSOLE_CHANNEL,
             conversationId,
             userId,
             text: chosen ?? typed,

@@ -12,6 +12,7 @@ import { DEFAULT_LOCALE, isLocale, t } from '../../i18n/translate.ts';
 import { randomIds } from '../../platform/clock-and-ids.ts';
 import { loadConfig, readDotEnv } from '../../platform/config.ts';
 import { createLogger } from '../../platform/logger.ts';
+import { consoleChannel } from './console-channel.ts';
 import { runConsoleChat } from './console-chat.ts';
 
 /** `console-<username>`, reduced to the characters every channel's ids allow. */
@@ -38,7 +39,7 @@ export async function startConsoleChat(argv: string[]): Promise<number> {
     const config = loadConfig(process.env, () => randomIds.secret());
     const logFile = path.join(config.DATA_DIR, 'console.log');
     const logger = createLogger(config.LOG_LEVEL, pino.destination({ dest: logFile, mkdir: true, sync: true }));
-    assistant = await createAssistant({ config, logger });
+    assistant = await createAssistant({ config, logger, channels: [consoleChannel] });
     const conversationId = consoleConversationId(osUsername());
     await runConsoleChat({
       router: assistant.router,

@@ -8,8 +8,8 @@ import type { Clock } from '../../platform/clock-and-ids.ts';
 import { type StoredRecord, VersionConflictError, type VersionedStore } from '../../storage/versioned-store.ts';
 import { OutboxError, type OutboxItem } from './outbox-types.ts';
 
-const ITEM = 'outbox/item/';
-const SEQUENCE = 'outbox/sequence';
+/** The desk forwarding's outbox keeps this prefix; other outboxes name their own. */
+export const DEFAULT_OUTBOX_PREFIX = 'outbox/';
 
 export interface EnqueueOptions {
   /** Items of a group are delivered one at a time, lowest `order` first (then enqueue order). */
@@ -20,18 +20,25 @@ export interface EnqueueOptions {
 export type ItemRecord<P> = StoredRecord<OutboxItem<P>>;
 
 export class OutboxItems<P> {
+  private readonly itemPrefix: string;
+  private readonly sequenceKey: string;
+
   constructor(
     private readonly store: VersionedStore,
     private readonly clock: Clock,
-  ) {}
+    prefix = DEFAULT_OUTBOX_PREFIX,
+  ) {
+    this.itemPrefix = `${prefix}item/`;
+    this.sequenceKey = `${prefix}sequence`;
+  }
 
   async get(key: string): Promise<ItemRecord<P> | undefined> {
-    return this.store.get<OutboxItem<P>>(ITEM + key);
+    return this.store.get<OutboxItem<P>>(this.itemPrefix + key);
   }
 
   /** Pending and parked items, in enqueue order. */
   async live(): Promise<ItemRecord<P>[]> {
-    const records = await this.store.getMany<OutboxItem<P>>(await this.store.keys(ITEM));
+    const records = await this.store.getMany<OutboxItem<P>>(await this.store.keys(this.itemPrefix));
     return [...records.values()].filter((r) => r.value.state !== 'delivered').sort((a, b) => a.value.seq - b.value.seq);
   }
 
@@ -56,22 +63,10 @@ export class OutboxItems<P> {
   async create(key: string, payload: P, options: EnqueueOptions): Promise<{ item: OutboxItem<P>; created: boolean }> {
     const existing = await this.get(key);
     if (existing) return { item: existing.value, created: false };
-    const at = this.clock.now().toISOString();
-    const item: OutboxItem<P> = {
-      key,
-      ...(options.group ? { group: options.group } : {}),
-      ...(options.order === undefined ? {} : { order: options.order }),
-      seq: await this.store.increment(SEQUENCE),
-      state: 'pending',
-      payload,
-      attempts: 0,
-      nextAttemptAt: at,
-      createdAt: at,
-      updatedAt: at,
-    };
+    const write = await this.newItemWrite(key, payload, options);
     try {
-      await this.store.put(ITEM + key, item, { expected: null });
-      return { item, created: true };
+      await this.store.put(write.key, write.value, { expected: null });
+      return { item: write.value, created: true };
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error;
       // Enqueued concurrently (another instance, the same event twice): theirs is the one item.
@@ -81,10 +76,35 @@ export class OutboxItems<P> {
     }
   }
 
+  /**
+   * The write that creates an item (only if the key is new), for a caller that commits it
+   * together with the change that causes it.
+   */
+  async newItemWrite(
+    key: string,
+    payload: P,
+    options: EnqueueOptions,
+  ): Promise<{ key: string; value: OutboxItem<P>; expected: null }> {
+    const at = this.clock.now().toISOString();
+    const item: OutboxItem<P> = {
+      key,
+      ...(options.group ? { group: options.group } : {}),
+      ...(options.order === undefined ? {} : { order: options.order }),
+      seq: await this.store.increment(this.sequenceKey),
+      state: 'pending',
+      payload,
+      attempts: 0,
+      nextAttemptAt: at,
+      createdAt: at,
+      updatedAt: at,
+    };
+    return { key: this.itemPrefix + key, value: item, expected: null };
+  }
+
   /** Writes `next` only if the item is still at `version`; undefined when another worker changed it. */
   async swap(version: string, next: OutboxItem<P>, ttlMs?: number): Promise<string | undefined> {
     try {
-      return await this.store.put(ITEM + next.key, next, { expected: version, ...(ttlMs ? { ttlMs } : {}) });
+      return await this.store.put(this.itemPrefix + next.key, next, { expected: version, ...(ttlMs ? { ttlMs } : {}) });
     } catch (error) {
       if (error instanceof VersionConflictError) return undefined;
       throw error;

@@ -10,7 +10,7 @@
  */
 import { type Clock, randomIds, systemRandom } from '../../platform/clock-and-ids.ts';
 import { type Logger, scrubPersonalData } from '../../platform/logger.ts';
-import type { VersionedStore } from '../../storage/versioned-store.ts';
+import type { StoreWrite, VersionedStore } from '../../storage/versioned-store.ts';
 import { asDeliveryError, type DeliveryResult } from '../connectors/external-desk.ts';
 import { type EnqueueOptions, type ItemRecord, OutboxItems } from './outbox-items.ts';
 import {
@@ -34,12 +34,20 @@ export interface OutboxDeps<P> {
   random?: () => number;
   /** This worker's lease owner id (random by default). */
   workerId?: string;
+  /** Store prefix of this outbox's items (the desk forwarding's by default): outboxes never see each other's. */
+  prefix?: string;
+  /** Only items this process can deliver (e.g. of the channels it serves); the others wait for a process that can. */
+  accepts?: (payload: P) => boolean;
 }
 
 /** The outbox as the app, the forwarding and the operator routes use it. */
 export interface Outbox<P> {
   /** Stores the item unless one with this key exists (or was delivered recently); `created` says which. */
   enqueue(key: string, payload: P, options?: EnqueueOptions): Promise<{ item: OutboxItem<P>; created: boolean }>;
+  /** The write that creates the item, to commit with the change that causes it; `wake` after committing. */
+  itemWrite(key: string, payload: P, options?: EnqueueOptions): Promise<StoreWrite>;
+  /** Looks for due items now instead of at the next poll. */
+  wake(): void;
   /** Starts the background worker (polling, plus an immediate pass after each local enqueue). */
   start(): void;
   /** Stops the worker and waits for the delivery in progress, if any. */
@@ -63,7 +71,8 @@ export function createOutbox<P>(deps: OutboxDeps<P>): Outbox<P> {
   const owner = deps.workerId ?? randomIds.next();
   const logger = deps.logger.child({ component: 'outbox' });
   const { clock } = deps;
-  const items = new OutboxItems<P>(deps.store, clock);
+  const items = new OutboxItems<P>(deps.store, clock, deps.prefix);
+  const accepts = deps.accepts ?? (() => true);
   const nowIso = () => clock.now().toISOString();
   let running = false;
   let timer: NodeJS.Timeout | undefined;
@@ -127,7 +136,10 @@ export function createOutbox<P>(deps: OutboxDeps<P>): Outbox<P> {
 
   async function runDue(): Promise<RunSummary> {
     const summary = emptySummary();
-    for (const record of items.due(await items.live(), clock.now().getTime())) {
+    const live = (await items.live()).filter(
+      (record) => record.value.payload === undefined || accepts(record.value.payload),
+    );
+    for (const record of items.due(live, clock.now().getTime())) {
       // Stopping finishes the delivery in progress, not the whole pass.
       if (stopping) break;
       await attempt(record, summary);
@@ -170,6 +182,8 @@ export function createOutbox<P>(deps: OutboxDeps<P>): Outbox<P> {
       if (outcome.created) wake();
       return outcome;
     },
+    itemWrite: (key, payload, options = {}) => items.newItemWrite(key, payload, options),
+    wake,
     start() {
       if (running) return;
       running = true;

@@ -82,6 +82,8 @@ export async function startDeskForwarding(deps: {
   /** Overrides for tests; the OUTBOX_* settings otherwise. */
   policy?: Partial<OutboxPolicy>;
   random?: () => number;
+  /** false: the caller drains the outbox itself (tests). */
+  startWorker?: boolean;
 }): Promise<DeskForwarding | undefined> {
   const { settings, store, clock, logger } = deps;
   const externalDesk = createExternalDesk(settings, { store, clock, logger });
@@ -105,7 +107,7 @@ export async function startDeskForwarding(deps: {
   const forward = { desk: deps.desk, outbox, externalDesk, logger };
   const unsubscribe = forwardTicketEvents(forward);
   await catchUpTicketEvents({ ...forward, since: new Date(clock.now().getTime() - CATCH_UP_WINDOW_MS) });
-  outbox.start();
+  if (deps.startWorker !== false) outbox.start();
   logger.info({ code: 'outbox.started', desk: externalDesk.name }, 'forwarding tickets to the external desk');
   return {
     externalDesk,

@@ -2,7 +2,7 @@
  * The web chat API's request rules (DESIGN.md "contract: web chat API"), in one place.
  */
 import { z } from 'zod';
-import { localeSchema } from '../validation/ticket.ts';
+import { localeSchema } from '../../validation/ticket.ts';
 
 /** Ids the page generates (UUIDs) and other channels' ids fit; nothing that needs escaping. */
 export const conversationIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/);
@@ -17,9 +17,3 @@ export const webchatMessageSchema = z.object({
   messageId: z.string().min(1).max(128).optional(),
 });
 export type WebchatMessage = z.infer<typeof webchatMessageSchema>;
-
-/** Names of the fields that failed, for the error message; never their values. */
-export function failedFields(error: z.ZodError): string[] {
-  const names = error.issues.map((issue) => issue.path.map(String).join('.') || 'body');
-  return [...new Set(names)];
-}

@@ -1,12 +1,23 @@
 /**
- * Glue between the conversation router and botbuilder for channels that answer within the
- * request: an InboundMessage becomes a message Activity, the bot's replies become OutboundReplies.
+ * Glue between the turn pipeline and botbuilder: a turn's message becomes an Activity, the bot
+ * runs on it with the turn's transaction at hand (its state is staged there, not written), and
+ * the bot's replies become OutboundReplies.
  */
-import { type Activity, type ActivityHandler, ActivityTypes } from 'botbuilder';
+import { type Activity, type ActivityHandler, ActivityTypes, type TurnContext } from 'botbuilder';
 import type { TurnRunner } from '../conversation/conversation-router.ts';
 import type { OutboundReply } from '../conversation/messages.ts';
+import type { TurnTransaction } from '../conversation/turn-transaction.ts';
 import type { Clock } from '../platform/clock-and-ids.ts';
 import { CollectingAdapter } from './collecting-adapter.ts';
+
+const TRANSACTION = Symbol('turn transaction');
+
+/** The transaction of the turn this context runs in. */
+export function transactionOf(context: TurnContext): TurnTransaction {
+  const transaction = context.turnState.get(TRANSACTION) as TurnTransaction | undefined;
+  if (!transaction) throw new Error('no turn transaction: run the bot through the turn pipeline');
+  return transaction;
+}
 
 export function toOutboundReply(activity: Partial<Activity>): OutboundReply {
   const actions = activity.suggestedActions?.actions.map((a) => String(a.value ?? a.title)) ?? [];
@@ -15,7 +26,7 @@ export function toOutboundReply(activity: Partial<Activity>): OutboundReply {
 
 export function createBotTurnRunner(bot: ActivityHandler, clock: Clock): TurnRunner {
   const adapter = new CollectingAdapter();
-  return async (message, turnId) => {
+  return async ({ message, turnId, transaction }) => {
     const activity: Partial<Activity> = {
       type: message.event ? ActivityTypes.Event : ActivityTypes.Message,
       ...(message.event ? { name: message.event.name, value: message.event.value } : {}),
@@ -29,7 +40,10 @@ export function createBotTurnRunner(bot: ActivityHandler, clock: Clock): TurnRun
       timestamp: clock.now(),
       serviceUrl: '',
     };
-    const replies = await adapter.process(activity, (context) => bot.run(context));
+    const replies = await adapter.process(activity, (context) => {
+      context.turnState.set(TRANSACTION, transaction);
+      return bot.run(context);
+    });
     return replies.map(toOutboundReply);
   };
 }

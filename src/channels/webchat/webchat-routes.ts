@@ -3,11 +3,13 @@
  * messages that arrive later (agent replies, desk decisions).
  */
 import express, { type Router } from 'express';
-import type { ConversationEvents, ConversationRouter, OutboundReply } from '../conversation/messages.ts';
-import { sendError } from './http-errors.ts';
-import { requestLocale } from './request-locale.ts';
-import { openEventStream } from './server-sent-events.ts';
-import { conversationIdSchema, failedFields, webchatMessageSchema } from './webchat-schemas.ts';
+import type { ConversationEventHub } from '../../conversation/conversation-events.ts';
+import type { ConversationRouter, OutboundReply } from '../../conversation/messages.ts';
+import { failedFields, sendError } from '../../http/http-errors.ts';
+import { requestLocale } from '../../http/request-locale.ts';
+import { openEventStream } from '../../http/server-sent-events.ts';
+import { WEBCHAT_CHANNEL } from './webchat-address.ts';
+import { conversationIdSchema, webchatMessageSchema } from './webchat-schemas.ts';
 
 export const WEBCHAT_BODY_LIMIT = '64kb';
 
@@ -20,7 +22,7 @@ function toClientReply(reply: OutboundReply): OutboundReply {
 
 export function webchatRoutes(deps: {
   router: ConversationRouter;
-  events: ConversationEvents;
+  notices: ConversationEventHub;
   heartbeatMs?: number;
 }): Router {
   const routes = express.Router();
@@ -37,7 +39,7 @@ export function webchatRoutes(deps: {
       }
       const { conversationId, userId, text, locale, messageId } = parsed.data;
       const replies = await deps.router.handle({
-        channel: 'webchat',
+        channel: WEBCHAT_CHANNEL,
         conversationId,
         userId: userId ?? conversationId,
         text,
@@ -54,7 +56,8 @@ export function webchatRoutes(deps: {
     // The browser's own reconnect sends Last-Event-ID; a reloaded page passes ?after= from storage.
     const after = req.get('last-event-id') ?? (typeof req.query.after === 'string' ? req.query.after : undefined);
     const stream = openEventStream(res, deps.heartbeatMs);
-    const unsubscribe = deps.events.subscribe(id.data, (reply) => stream.send(toClientReply(reply), reply.id), {
+    const address = { channel: WEBCHAT_CHANNEL, conversationId: id.data };
+    const unsubscribe = deps.notices.subscribe(address, (reply) => stream.send(toClientReply(reply), reply.id), {
       ...(after && /^\d+$/.test(after) ? { after } : {}),
     });
     stream.onClose(unsubscribe);

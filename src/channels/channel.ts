@@ -1,0 +1,46 @@
+/**
+ * What a channel is to the rest of the product (Rasa's input/output channels, Bolt's receivers):
+ * it turns its platform's wire format into InboundMessages for the router (inbound routes on the
+ * one HTTP server, or a terminal), and delivers messages that arrive later (`send`). Adding a
+ * channel is a folder with one of these and a line in channels/index.ts.
+ */
+import type { Router } from 'express';
+import type { ConversationAddress } from '../conversation/address.ts';
+import type { ConversationEventHub } from '../conversation/conversation-events.ts';
+import type { ConversationRouter, OutboundReply } from '../conversation/messages.ts';
+import type { Clock } from '../platform/clock-and-ids.ts';
+import type { AppConfig } from '../platform/config.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { VersionedStore } from '../storage/versioned-store.ts';
+
+/** A message delivered later; `messageId` is stable across redeliveries, so it is shown once. */
+export type ProactiveMessage = OutboundReply & { messageId: string };
+
+export interface Channel {
+  /** The `channel` of this channel's addresses. */
+  readonly name: string;
+  /** Inbound HTTP routes, mounted at `path` on the one server (none for the console). */
+  readonly http?: { path: string; routes: Router };
+  /** Where a person reaches it, for the start-up banner (relative to the server's URL). */
+  readonly entryPath?: string;
+  /** Delivers messages that arrive later; a repeat of a messageId must not be shown twice. */
+  send(address: ConversationAddress, messages: ProactiveMessage[]): Promise<void>;
+  close?(): Promise<void>;
+}
+
+/** What a channel is built from. */
+export interface ChannelContext {
+  /** Each channel reads its own settings (all optional: a channel without them stays off). */
+  config: Partial<AppConfig>;
+  router: ConversationRouter;
+  /** Stored notices for channels whose clients pull or stream later messages. */
+  notices: ConversationEventHub;
+  store: VersionedStore;
+  clock: Clock;
+  logger: Logger;
+  /** Event stream heartbeat; 25 s by default, shorter in tests. */
+  sseHeartbeatMs?: number;
+}
+
+/** Builds a channel, or returns undefined when the configuration leaves it off (channels are opt-in). */
+export type ChannelFactory = (context: ChannelContext) => Channel | undefined;

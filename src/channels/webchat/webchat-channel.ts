@@ -1,0 +1,20 @@
+/**
+ * Our own web page: replies come back in the HTTP answer; messages that arrive later are stored
+ * as notices (idempotent per message id) and pushed over the page's event stream, which replays
+ * what a closed or reconnecting page missed.
+ */
+import type { ChannelFactory } from '../channel.ts';
+import { WEBCHAT_CHANNEL } from './webchat-address.ts';
+import { webchatRoutes } from './webchat-routes.ts';
+
+export const webchatChannel: ChannelFactory = ({ router, notices, sseHeartbeatMs }) => ({
+  name: WEBCHAT_CHANNEL,
+  entryPath: '/',
+  http: {
+    path: '/api/webchat',
+    routes: webchatRoutes({ router, notices, ...(sseHeartbeatMs ? { heartbeatMs: sseHeartbeatMs } : {}) }),
+  },
+  async send(address, messages) {
+    for (const { messageId, ...reply } of messages) await notices.publish(address, reply, messageId);
+  },
+});
