@@ -49,6 +49,8 @@ export interface AssistantDeps {
   ids?: IdGenerator;
   /** Isolates tests sharing one Redis or PostgreSQL. */
   storageNamespace?: string;
+  /** An open store to use instead of opening `config.storageUrl` (tests wrap one to inject faults). */
+  store?: VersionedStore;
   understanding?: LanguageUnderstanding;
   /** The channels this process serves (none: the router alone, for tools). */
   channels?: readonly ChannelFactory[];
@@ -84,7 +86,7 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
   const { logger } = deps;
-  const store = await openStore(deps.config.storageUrl, { namespace: deps.storageNamespace });
+  const store = deps.store ?? (await openStore(deps.config.storageUrl, { namespace: deps.storageNamespace }));
   const desk = new BuiltinDesk(store, clock, (error) =>
     logger.error({ err: error, code: 'ticket_event_listener_failed' }, 'ticket event listener failed'),
   );
