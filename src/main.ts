@@ -24,13 +24,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const assistant = await createServer({ config, logger });
-  const server = await startHttpServer(assistant.app, config.PORT, config.HOST);
+  const built = await createServer({ config, logger });
+  const server = await startHttpServer(built.app, config.PORT, config.HOST);
   const storage = config.storageUrl.replace(/\/\/[^@/]*@/, '//***@');
   process.stdout.write(
     [
       `POS unbind assistant is running (storage: ${storage})`,
       `  Web chat:  ${server.url}/`,
+      `  Channels:  ${[...built.assistant.channels.values()]
+        .map((channel) => `${channel.name} ${server.url}${channel.entryPath ?? channel.http?.path ?? ''}`)
+        .join(', ')}`,
       `  Reviewer:  ${server.url}/desk/  (sign in with the desk token)`,
       `  Desk API:  ${server.url}/api/desk/tickets  (Authorization: Bearer ${config.deskTokenGenerated ? config.DESK_API_TOKEN : '<DESK_API_TOKEN>'})`,
       config.deskTokenGenerated
@@ -49,7 +52,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'stopping');
     await server.close();
-    await assistant.close();
+    await built.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
