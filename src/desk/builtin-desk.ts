@@ -4,7 +4,8 @@
  * atomically, so two deliveries of one confirmation can never make two tickets.
  */
 import type { Clock } from '../platform/clock-and-ids.ts';
-import { VersionConflictError, type VersionedStore } from '../storage/versioned-store.ts';
+import { updateWithRetry } from '../storage/update-with-retry.ts';
+import type { VersionedStore } from '../storage/versioned-store.ts';
 import {
   TICKET_FIELD_NAMES,
   type Ticket,
@@ -121,30 +122,24 @@ export class BuiltinDesk implements SupportDesk {
       .sort((a, b) => a.at.localeCompare(b.at));
   }
 
-  /** Read, change, write only if nobody changed it meanwhile; on a race, read again and redo. */
+  /** Applies `change` to the stored ticket; on a race with another writer, to the newer ticket. */
   private async update(
     id: string,
     change: (current: Ticket) => { status: TicketStatus; fields?: TicketFields; entry: Omit<TicketHistoryEntry, 'at'> },
   ): Promise<Ticket> {
-    for (;;) {
-      const record = await this.store.get<Ticket>(TICKET + id);
-      if (!record) throw new DeskError('ticket_not_found', `no ticket ${id}`);
-      const { status, fields, entry } = change(record.value);
+    const updated = await updateWithRetry<Ticket>(this.store, TICKET + id, (current) => {
+      if (!current) throw new DeskError('ticket_not_found', `no ticket ${id}`);
+      const { status, fields, entry } = change(current);
       const at = this.clock.now().toISOString();
-      const next = ticketSchema.parse({
-        ...record.value,
+      return ticketSchema.parse({
+        ...current,
         status,
-        fields: fields ?? record.value.fields,
-        history: [...record.value.history, withoutUndefined({ ...entry, at })],
+        fields: fields ?? current.fields,
+        history: [...current.history, withoutUndefined({ ...entry, at })],
         updatedAt: at,
       });
-      try {
-        await this.store.put(TICKET + id, next, { expected: record.version });
-        return next;
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-      }
-    }
+    });
+    return updated!.value;
   }
 
   private async emit(event: TicketEvent): Promise<void> {
@@ -159,26 +154,22 @@ export class BuiltinDesk implements SupportDesk {
 
   async fileTicket(request: TicketRequest, idempotencyKey: string): Promise<Ticket> {
     const id = await this.claimId('UB', idempotencyKey);
-    const existing = await this.getTicket(id);
-    if (existing) return existing;
     const now = this.clock.now().toISOString();
-    const ticket = ticketSchema.parse({
-      id,
-      ...request,
-      status: 'submitted',
-      history: [{ at: now, status: 'submitted', by: `merchant:${request.userId}` }],
-      createdAt: now,
-      updatedAt: now,
-    });
-    try {
-      await this.store.put(TICKET + id, ticket, { expected: null });
-    } catch (error) {
-      // Another delivery of the same confirmation wrote it first: theirs is the same ticket.
-      if (!(error instanceof VersionConflictError)) throw error;
-      return (await this.getTicket(id)) as Ticket;
-    }
-    await this.emit({ type: 'filed', ticket });
-    return ticket;
+    // Another delivery of the same confirmation may have filed it already: theirs is the same ticket.
+    const filed = await updateWithRetry<Ticket>(this.store, TICKET + id, (existing) =>
+      existing
+        ? undefined
+        : ticketSchema.parse({
+            id,
+            ...request,
+            status: 'submitted',
+            history: [{ at: now, status: 'submitted', by: `merchant:${request.userId}` }],
+            createdAt: now,
+            updatedAt: now,
+          }),
+    );
+    if (filed!.changed) await this.emit({ type: 'filed', ticket: filed!.value });
+    return filed!.value;
   }
 
   async getTicket(id: string): Promise<Ticket | undefined> {
@@ -200,11 +191,11 @@ export class BuiltinDesk implements SupportDesk {
     idempotencyKey: string,
   ): Promise<CallbackRequest> {
     const id = await this.claimId('CB', idempotencyKey);
-    const existing = await this.store.get<CallbackRequest>(CALLBACK + id);
-    if (existing) return existing.value;
     const callback: CallbackRequest = { id, ...request, createdAt: this.clock.now().toISOString() };
-    await this.store.put(CALLBACK + id, callback);
-    return callback;
+    const stored = await updateWithRetry<CallbackRequest>(this.store, CALLBACK + id, (existing) =>
+      existing ? undefined : callback,
+    );
+    return stored!.value;
   }
 
   async listCallbacks(): Promise<CallbackRequest[]> {
@@ -217,21 +208,17 @@ export class BuiltinDesk implements SupportDesk {
    * A claim that loses the race reads the winner's id.
    */
   private async claimId(prefix: string, idempotencyKey: string): Promise<string> {
-    const claimKey = `${CLAIM}${prefix}/${idempotencyKey}`;
-    const claimed = await this.store.get<string>(claimKey);
-    if (claimed) return claimed.value;
-    const day = dayStamp(this.clock.now());
-    const sequence = await this.store.increment(`${SEQUENCE}${prefix}/${day}`);
-    const id = `${prefix}-${day}-${String(sequence).padStart(4, '0')}`;
-    try {
-      await this.store.put(claimKey, id, { expected: null });
-      return id;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      const winner = await this.store.get<string>(claimKey);
-      if (!winner) throw error;
-      return winner.value;
-    }
+    const claimed = await updateWithRetry<string>(
+      this.store,
+      `${CLAIM}${prefix}/${idempotencyKey}`,
+      async (earlier) => {
+        if (earlier) return undefined;
+        const day = dayStamp(this.clock.now());
+        const sequence = await this.store.increment(`${SEQUENCE}${prefix}/${day}`);
+        return `${prefix}-${day}-${String(sequence).padStart(4, '0')}`;
+      },
+    );
+    return claimed!.value;
   }
 }
 

@@ -3,8 +3,8 @@
  * `desk.decide`, at most once per event id.
  */
 import { z } from 'zod';
+import { updateWithRetry } from '../../storage/update-with-retry.ts';
 import type { VersionedStore } from '../../storage/versioned-store.ts';
-import { VersionConflictError } from '../../storage/versioned-store.ts';
 import type { TicketStatus } from '../../validation/ticket.ts';
 import { DECISIONS, type Decision, type DecisionInput, DeskError, type SupportDesk } from '../support-desk.ts';
 
@@ -81,10 +81,13 @@ export async function applyInboundDecision(
 ): Promise<InboundOutcome> {
   const seenKey = decision.eventId ? `${SEEN}${decision.source}/${decision.eventId}` : undefined;
   if (seenKey) {
-    try {
-      await deps.store.put(seenKey, { ticketId: decision.ticketId }, { expected: null, ttlMs: SEEN_TTL_MS });
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
+    const seen = await updateWithRetry(
+      deps.store,
+      seenKey,
+      (earlier) => (earlier ? undefined : { ticketId: decision.ticketId }),
+      { ttlMs: SEEN_TTL_MS },
+    );
+    if (!seen?.changed) {
       const ticket = await deps.desk.getTicket(decision.ticketId);
       return ticket ? { kind: 'duplicate', ticketId: ticket.id, status: ticket.status } : { kind: 'not_found' };
     }

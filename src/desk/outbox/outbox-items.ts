@@ -5,6 +5,7 @@
  * period, so enqueuing their key again is recognised as a repeat.
  */
 import type { Clock } from '../../platform/clock-and-ids.ts';
+import { updateWithRetry } from '../../storage/update-with-retry.ts';
 import { type StoredRecord, VersionConflictError, type VersionedStore } from '../../storage/versioned-store.ts';
 import { OutboxError, type OutboxItem } from './outbox-types.ts';
 
@@ -54,31 +55,24 @@ export class OutboxItems<P> {
 
   /** Stores a new item unless the key is already known; `created` says which. */
   async create(key: string, payload: P, options: EnqueueOptions): Promise<{ item: OutboxItem<P>; created: boolean }> {
-    const existing = await this.get(key);
-    if (existing) return { item: existing.value, created: false };
-    const at = this.clock.now().toISOString();
-    const item: OutboxItem<P> = {
-      key,
-      ...(options.group ? { group: options.group } : {}),
-      ...(options.order === undefined ? {} : { order: options.order }),
-      seq: await this.store.increment(SEQUENCE),
-      state: 'pending',
-      payload,
-      attempts: 0,
-      nextAttemptAt: at,
-      createdAt: at,
-      updatedAt: at,
-    };
-    try {
-      await this.store.put(ITEM + key, item, { expected: null });
-      return { item, created: true };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      // Enqueued concurrently (another instance, the same event twice): theirs is the one item.
-      const winner = await this.get(key);
-      if (!winner) throw error;
-      return { item: winner.value, created: false };
-    }
+    // Enqueued concurrently (another instance, the same event twice): theirs is the one item.
+    const stored = await updateWithRetry<OutboxItem<P>>(this.store, ITEM + key, async (existing) => {
+      if (existing) return undefined;
+      const at = this.clock.now().toISOString();
+      return {
+        key,
+        ...(options.group ? { group: options.group } : {}),
+        ...(options.order === undefined ? {} : { order: options.order }),
+        seq: await this.store.increment(SEQUENCE),
+        state: 'pending',
+        payload,
+        attempts: 0,
+        nextAttemptAt: at,
+        createdAt: at,
+        updatedAt: at,
+      };
+    });
+    return { item: stored!.value, created: stored!.changed };
   }
 
   /** Writes `next` only if the item is still at `version`; undefined when another worker changed it. */
@@ -93,15 +87,14 @@ export class OutboxItems<P> {
 
   /** A parked item back in the queue, due now, with a fresh attempt count (its last error kept for context). */
   async unpark(key: string): Promise<OutboxItem<P>> {
-    for (;;) {
-      const record = await this.get(key);
-      if (!record) throw new OutboxError('outbox_item_not_found', `no outbox item ${key}`);
-      if (record.value.state !== 'parked') throw new OutboxError('outbox_item_not_parked', `${key} is not parked`);
-      const { parkedAt: _parkedAt, ...rest } = record.value;
+    const unparked = await updateWithRetry<OutboxItem<P>>(this.store, ITEM + key, (item) => {
+      if (!item) throw new OutboxError('outbox_item_not_found', `no outbox item ${key}`);
+      if (item.state !== 'parked') throw new OutboxError('outbox_item_not_parked', `${key} is not parked`);
+      const { parkedAt: _parkedAt, ...rest } = item;
       const at = this.clock.now().toISOString();
-      const next: OutboxItem<P> = { ...rest, state: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at };
-      if (await this.swap(record.version, next)) return next;
-    }
+      return { ...rest, state: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at };
+    });
+    return unparked!.value;
   }
 }
 
