@@ -19,7 +19,7 @@ import {
 import {
   type AuditEntry,
   type CallbackRequest,
-  type Decision,
+  DECISION_RULES,
   type DecisionInput,
   DeskError,
   type SupportDesk,
@@ -45,13 +45,6 @@ function dayStamp(date: Date): string {
   }).format(date);
   return parts.replaceAll('-', '');
 }
-
-/** Where each decision takes a ticket, and from which statuses it may be taken. */
-const DECISION_RULES: Record<Decision, { to: TicketStatus; from: readonly TicketStatus[] }> = {
-  approve: { to: 'approved', from: ['submitted', 'in_review'] },
-  reject: { to: 'rejected', from: ['submitted', 'in_review'] },
-  request_changes: { to: 'changes_requested', from: ['submitted', 'in_review'] },
-};
 
 /** The statuses a reviewer can decide from. */
 export const DECIDABLE_STATUSES: readonly TicketStatus[] = [
