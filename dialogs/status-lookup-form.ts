@@ -6,12 +6,14 @@
 import type { FormDefinition } from '../src/engine/form-definition.ts';
 import type { StatusLookup } from '../src/status/status-lookup.ts';
 import { phoneLast4Schema, ticketIdSchema } from '../src/validation/fields.ts';
+import { FORM_VOCABULARY } from './vocabulary.ts';
 
 export const STATUS_LOOKUP_FORM_ID = 'statusLookup';
 
 export function createStatusLookupForm(deps: { lookup: StatusLookup }): FormDefinition {
   return {
     id: STATUS_LOOKUP_FORM_ID,
+    vocabulary: FORM_VOCABULARY,
     slots: [
       {
         name: 'ticketId',

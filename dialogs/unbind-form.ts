@@ -15,6 +15,7 @@ import {
   snSchema,
 } from '../src/validation/fields.ts';
 import { type TicketFields, ticketFieldsSchema } from '../src/validation/ticket.ts';
+import { FORM_VOCABULARY } from './vocabulary.ts';
 
 const DEVICE_CONDITIONS: readonly ChoiceOption[] = [
   {
@@ -242,6 +243,7 @@ export function createUnbindForm(deps: { desk: SupportDesk }): FormDefinition {
   return {
     id: UNBIND_FORM_ID,
     slots: UNBIND_SLOTS,
+    vocabulary: FORM_VOCABULARY,
     summary: { title: 'unbind:summary.title', confirmHint: 'unbind:summary.confirmHint' },
     async complete(values, context) {
       if (context.revising) {

@@ -12,9 +12,10 @@ import {
 } from 'botbuilder';
 import { type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { findFaqTopic } from '../../dialogs/faq.ts';
-import type { CommandName } from '../../dialogs/vocabulary.ts';
+import { COMMANDS, type CommandName } from '../../dialogs/vocabulary.ts';
 import { DESK_DECISION_EVENT } from '../conversation/decision-notifier.ts';
 import type { SupportDesk } from '../desk/support-desk.ts';
+import { createCommandRecognizer } from '../engine/answer-matching.ts';
 import type { FormDefinition, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
@@ -57,6 +58,7 @@ export class AssistantBot extends ActivityHandler {
   private readonly statusLookupDialog: FormDialog;
   private readonly formDialogs: Map<string, FormDialog>;
   private readonly followUp: TicketFollowUp;
+  private readonly recognizeCommand = createCommandRecognizer(COMMANDS);
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
@@ -113,7 +115,11 @@ export class AssistantBot extends ActivityHandler {
     profile.locale = locale;
     const active = dc.activeDialog;
     const form = active ? this.formDialogs.get(active.id) : undefined;
-    const meaning = interpretMessage(text, locale, this.deps.understanding, active && form?.position(active));
+    const meaning = interpretMessage(text, locale, this.deps.understanding, {
+      recognizeCommand: this.recognizeCommand,
+      form: active && form?.position(active),
+      isBareYesNo: (message) => this.formDialog.reader.isBareYesNo(message),
+    });
     switch (meaning.kind) {
       case 'command':
         return this.onGlobalCommand(meaning.command, dc, profile);

@@ -10,9 +10,8 @@
 
 import { isQuestion } from '../../dialogs/faq.ts';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
-import { isBareYesNo, recognizeCommand } from '../engine/answer-matching.ts';
-import { parseCorrection } from '../engine/corrections.ts';
-import type { SlotDefinition, SlotValues } from '../engine/form-definition.ts';
+import type { SlotValues } from '../engine/form-definition.ts';
+import type { FormPosition } from '../engine/form-dialog.ts';
 import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding, type ParsedUtterance } from '../nlu/index.ts';
 import type { Locale } from '../validation/ticket.ts';
 
@@ -28,18 +27,13 @@ export type Interpretation =
   | { kind: 'clarify' };
 
 /** Where the conversation stands, as the interpreter needs to know it. */
-export interface FormPosition {
-  /** Whether the text would be accepted as the answer to the pending question. */
-  accepts(text: string): boolean;
-  /** The pending question takes free text (a name, a description): nearly anything fits it. */
-  pendingIsFreeText: boolean;
-  /** Slots the merchant can name to correct. */
-  namedSlots: SlotDefinition[];
-  /**
-   * The part of these values the form would take without being told it is a correction: empty
-   * slots and the pending one. An entity never silently replaces an earlier answer.
-   */
-  fillable(values: SlotValues): SlotValues;
+export interface ConversationPosition {
+  /** The commands that work at any step, in the bot's words. */
+  recognizeCommand(text: string): CommandName | undefined;
+  /** The active form; undefined outside any form. */
+  form?: FormPosition;
+  /** Outside any form: whether the text is just a yes or a no. */
+  isBareYesNo(text: string): boolean;
 }
 
 /** A Chinese character or an alphabetic word: something language understanding can read. */
@@ -72,18 +66,17 @@ export function interpretMessage(
   text: string,
   locale: Locale,
   understanding: LanguageUnderstanding,
-  form: FormPosition | undefined,
+  position: ConversationPosition,
 ): Interpretation {
-  const command = recognizeCommand(text);
+  const { form } = position;
+  const command = position.recognizeCommand(text);
   if (command) return { kind: 'command', command };
   if (form && !form.pendingIsFreeText && form.accepts(text)) return { kind: 'answer' };
-  if (form) {
-    const correction = parseCorrection(form.namedSlots, text);
-    if (correction) return { kind: 'correction', slot: correction.slot.name, valueText: correction.valueText };
-  }
+  const correction = form?.correction(text);
+  if (correction) return { kind: 'correction', slot: correction.slot.name, valueText: correction.valueText };
 
   // Outside a form, a bare yes/no answers nothing (e.g. "确认提交" again after filing).
-  if (!form && isBareYesNo(text)) return { kind: 'idle' };
+  if (!form && position.isBareYesNo(text)) return { kind: 'idle' };
   // "12345" or "N5W…" carries no intent: let the form say what is wrong with it.
   if (!HAS_WORDS.test(text.replace(CODE_LIKE, ' '))) return form ? { kind: 'answer' } : { kind: 'clarify' };
 

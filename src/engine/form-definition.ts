@@ -8,6 +8,25 @@ import type { Locale } from '../validation/ticket.ts';
 /** Words a merchant may use for something, per language. */
 export type Phrases = Readonly<Record<Locale, readonly string[]>>;
 
+/**
+ * The words a form understands around its answers. The engine knows none itself: each form
+ * brings its own (both languages' words are accepted whatever the conversation's language).
+ */
+export interface FormVocabulary {
+  yes: Phrases;
+  no: Phrases;
+  /** Skipping an optional question ("跳过", "skip"). */
+  skip: Phrases;
+  /** Asking to change something at the summary, without naming the field yet. */
+  edit: Phrases;
+  /** What people put before a field's name when they want to change it ("改电话", "change my phone"). */
+  editPrefixes: readonly string[];
+  /** Words that say an earlier answer was wrong ("写错了", "sorry"). */
+  correctionCues: Phrases;
+  /** Where a corrected value starts: after the last of these ("应该是", " is "). */
+  correctionValueMarkers: readonly string[];
+}
+
 export type SlotValues = Record<string, unknown>;
 
 interface SlotBase {
@@ -80,6 +99,7 @@ export interface FormCompletionContext {
 export interface FormDefinition {
   id: string;
   slots: readonly SlotDefinition[];
+  vocabulary: FormVocabulary;
   /** Locale keys around the summary; without a summary the form completes after its last slot. */
   summary?: { title: string; confirmHint: string };
   /** Called once the merchant confirms the summary; returns what the bot should remember. */

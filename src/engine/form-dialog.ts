@@ -9,7 +9,8 @@ import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { t } from '../i18n/translate.ts';
 import type { Locale } from '../validation/ticket.ts';
-import { findSlotByName, isSkip } from './answer-matching.ts';
+import { AnswerReader } from './answer-matching.ts';
+import { type Correction, createCorrectionParser } from './corrections.ts';
 import {
   applicableSlots,
   type FormDefinition,
@@ -56,12 +57,33 @@ export interface FormDialogServices {
   reportError(error: unknown, code: string): void;
 }
 
+/** Where a form stands, for deciding what a message means (see bot/message-interpreter.ts). */
+export interface FormPosition {
+  /** Whether the text would be accepted as the answer to the pending question. */
+  accepts(text: string): boolean;
+  /** The pending question takes free text (a name, a description): nearly anything fits it. */
+  pendingIsFreeText: boolean;
+  /** The earlier answer this text corrects ("电话写错了，应该是…"), if it is a correction. */
+  correction(text: string): Correction | undefined;
+  /**
+   * The part of these values the form would take without being told it is a correction: empty
+   * slots and the pending one. An entity never silently replaces an earlier answer.
+   */
+  fillable(values: SlotValues): SlotValues;
+}
+
 export class FormDialog extends Dialog<FormDialogOptions> {
+  /** Reads answers in this form's words. */
+  readonly reader: AnswerReader;
+  private readonly parseCorrection: ReturnType<typeof createCorrectionParser>;
+
   constructor(
     private readonly form: FormDefinition,
     private readonly services: FormDialogServices,
   ) {
     super(form.id);
+    this.reader = new AnswerReader(form.vocabulary);
+    this.parseCorrection = createCorrectionParser(form.vocabulary);
   }
 
   async beginDialog(dc: DialogContext, options?: FormDialogOptions): Promise<DialogTurnResult> {
@@ -82,11 +104,11 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   /** Whether this text would be accepted as the answer to what the form is waiting for. */
   accepts(instance: DialogInstance, text: string): boolean {
     const state = instance.state as FormRunState;
-    if (state.phase === 'pickField') return findSlotByName(this.summarySlots(state), text) !== undefined;
-    if (state.phase === 'summary') return readSummaryAnswer(this.form, state.values, text) !== undefined;
+    if (state.phase === 'pickField') return this.reader.findSlotByName(this.summarySlots(state), text) !== undefined;
+    if (state.phase === 'summary') return readSummaryAnswer(this.form, this.reader, state.values, text) !== undefined;
     if (!state.current) return false;
     const slot = this.slot(state.current);
-    return (slot.optional === true && isSkip(text)) || checkSlotAnswer(slot, text).ok;
+    return (slot.optional === true && this.reader.isSkip(text)) || checkSlotAnswer(slot, this.reader, text).ok;
   }
 
   /**
@@ -105,7 +127,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     const state = dc.activeDialog!.state as FormRunState;
     const slot = this.slot(slotName);
     const locale = this.services.localeOf(dc.context);
-    const checked = checkSlotAnswer(slot, valueText);
+    const checked = checkSlotAnswer(slot, this.reader, valueText);
     if (!checked.ok) {
       const lines = [t(locale, checked.errorKey), ...checked.hintKeys.map((key) => t(locale, key))];
       await sendReply(dc.context, lines.join('\n'));
@@ -117,15 +139,16 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     return this.continueAfterChange(dc, state, filled);
   }
 
-  /** Where this form stands, for deciding what a message means (see bot/message-interpreter.ts). */
-  position(instance: DialogInstance) {
+  /** Where this form stands, for deciding what a message means. */
+  position(instance: DialogInstance): FormPosition {
     const state = instance.state as FormRunState;
     const pending = state.phase === 'asking' && state.current ? this.slot(state.current) : undefined;
     return {
-      accepts: (text: string) => this.accepts(instance, text),
+      accepts: (text) => this.accepts(instance, text),
       pendingIsFreeText: pending?.freeText === true,
-      namedSlots: applicableSlots(this.form, state.values).filter((s) => !s.hiddenInSummary),
-      fillable: (values: SlotValues) =>
+      // Only fields the merchant can see in the summary can be named to correct them.
+      correction: (text) => this.parseCorrection(this.summarySlots(state), text),
+      fillable: (values) =>
         Object.fromEntries(
           Object.entries(values).filter(([name]) => state.values[name] === undefined || name === pending?.name),
         ),
@@ -136,7 +159,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     const filled: SlotDefinition[] = [];
     for (const [name, value] of Object.entries(values)) {
       const slot = this.form.slots.find((s) => s.name === name);
-      const checked = slot && value !== undefined ? checkSlotValue(slot, value) : undefined;
+      const checked = slot && value !== undefined ? checkSlotValue(slot, this.reader, value) : undefined;
       if (!slot || !checked?.ok) continue;
       state.values[name] = checked.value;
       if (state.phase === 'asking' && state.current !== name) state.answered = [...state.answered, name];
@@ -239,7 +262,10 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     if (!state.current) return this.askNext(dc, state);
     const slot = this.slot(state.current);
     const locale = this.services.localeOf(dc.context);
-    const checked = slot.optional && isSkip(text) ? { ok: true as const, value: null } : checkSlotAnswer(slot, text);
+    const checked =
+      slot.optional && this.reader.isSkip(text)
+        ? { ok: true as const, value: null }
+        : checkSlotAnswer(slot, this.reader, text);
     if (!checked.ok) {
       state.tries += 1;
       const lines = [
@@ -322,7 +348,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
 
   private async onSummaryAnswer(dc: DialogContext, state: FormRunState, text: string): Promise<DialogTurnResult> {
     const locale = this.services.localeOf(dc.context);
-    const answer = readSummaryAnswer(this.form, state.values, text);
+    const answer = readSummaryAnswer(this.form, this.reader, state.values, text);
     if (answer?.kind === 'confirm') return this.complete(dc, state);
     if (answer?.kind === 'edit' && answer.field) return this.askToChange(dc, state, answer.field);
     if (answer?.kind === 'edit') {
@@ -338,7 +364,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   }
 
   private async onFieldPicked(dc: DialogContext, state: FormRunState, text: string): Promise<DialogTurnResult> {
-    const field = findSlotByName(this.summarySlots(state), text);
+    const field = this.reader.findSlotByName(this.summarySlots(state), text);
     if (field) return this.askToChange(dc, state, field);
     await sendReply(dc.context, t(this.services.localeOf(dc.context), 'form:fieldNotFound'));
     return Dialog.EndOfTurn;
