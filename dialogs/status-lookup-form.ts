@@ -18,6 +18,7 @@ export function createStatusLookupForm(deps: { lookup: StatusLookup }): FormDefi
       {
         name: 'ticketId',
         kind: 'text',
+        fill: [{ from: 'text' }],
         schema: ticketIdSchema,
         prompt: 'status:prompt.ticketId',
         label: 'status:label.ticketId',
@@ -27,6 +28,7 @@ export function createStatusLookupForm(deps: { lookup: StatusLookup }): FormDefi
       {
         name: 'phoneLast4',
         kind: 'text',
+        fill: [{ from: 'text' }],
         schema: phoneLast4Schema,
         prompt: 'status:prompt.phoneLast4',
         label: 'status:label.phoneLast4',

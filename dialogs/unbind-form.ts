@@ -89,6 +89,7 @@ function documentSlot(name: string, zhNames: string[], enNames: string[], when?:
     prompt: `unbind:prompt.${name}`,
     label: `unbind:label.${name}`,
     example: 'unbind:example.documentUrl',
+    fill: [{ from: 'text' }],
     names: { 'zh-CN': zhNames, 'en-US': enNames },
     when,
   };
@@ -98,6 +99,7 @@ const UNBIND_SLOTS = [
   {
     name: 'consent',
     kind: 'yesno',
+    fill: [{ from: 'text' }],
     prompt: 'unbind:prompt.consent',
     label: 'unbind:label.consent',
     hiddenInSummary: true,
@@ -106,6 +108,7 @@ const UNBIND_SLOTS = [
   {
     name: 'sn',
     kind: 'text',
+    fill: [{ from: 'entity', type: 'sn', anyTurn: true }, { from: 'text' }],
     schema: snSchema,
     prompt: 'unbind:prompt.sn',
     label: 'unbind:label.sn',
@@ -115,6 +118,7 @@ const UNBIND_SLOTS = [
   {
     name: 'merchantNo',
     kind: 'text',
+    fill: [{ from: 'entity', type: 'merchantNo', anyTurn: true }, { from: 'text' }],
     schema: merchantNoSchema,
     prompt: 'unbind:prompt.merchantNo',
     label: 'unbind:label.merchantNo',
@@ -124,6 +128,7 @@ const UNBIND_SLOTS = [
   {
     name: 'deviceCondition',
     kind: 'choice',
+    fill: [{ from: 'text' }],
     options: DEVICE_CONDITIONS,
     prompt: 'unbind:prompt.deviceCondition',
     label: 'unbind:label.deviceCondition',
@@ -133,6 +138,7 @@ const UNBIND_SLOTS = [
   {
     name: 'reason',
     kind: 'choice',
+    fill: [{ from: 'entity', type: 'reason', anyTurn: true }, { from: 'text' }],
     options: REASONS,
     prompt: 'unbind:prompt.reason',
     label: 'unbind:label.reason',
@@ -141,8 +147,8 @@ const UNBIND_SLOTS = [
   {
     name: 'reasonDetail',
     kind: 'text',
+    fill: [{ from: 'text', freeText: true }],
     schema: freeTextSchema,
-    freeText: true,
     prompt: 'unbind:prompt.reasonDetail',
     label: 'unbind:label.reasonDetail',
     example: 'unbind:example.reasonDetail',
@@ -152,8 +158,8 @@ const UNBIND_SLOTS = [
   {
     name: 'contactName',
     kind: 'text',
+    fill: [{ from: 'text', freeText: true }],
     schema: personNameSchema,
-    freeText: true,
     prompt: 'unbind:prompt.contactName',
     label: 'unbind:label.contactName',
     example: 'unbind:example.contactName',
@@ -162,6 +168,7 @@ const UNBIND_SLOTS = [
   {
     name: 'phone',
     kind: 'text',
+    fill: [{ from: 'entity', type: 'phone', anyTurn: true }, { from: 'text' }],
     schema: phoneSchema,
     prompt: 'unbind:prompt.phone',
     label: 'unbind:label.phone',
@@ -174,6 +181,7 @@ const UNBIND_SLOTS = [
   {
     name: 'email',
     kind: 'text',
+    fill: [{ from: 'entity', type: 'email', anyTurn: true }, { from: 'text' }],
     schema: emailSchema,
     optional: true,
     prompt: 'unbind:prompt.email',
@@ -184,6 +192,7 @@ const UNBIND_SLOTS = [
   {
     name: 'involvesMinor',
     kind: 'yesno',
+    fill: [{ from: 'text' }],
     prompt: 'unbind:prompt.involvesMinor',
     label: 'unbind:label.involvesMinor',
     names: { 'zh-CN': ['未成年人', '未成年'], 'en-US': ['minor'] },

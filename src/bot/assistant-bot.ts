@@ -118,7 +118,7 @@ export class AssistantBot extends ActivityHandler {
     const meaning = interpretMessage(text, locale, this.deps.understanding, {
       recognizeCommand: this.recognizeCommand,
       form: active && form?.position(active),
-      isBareYesNo: (message) => this.formDialog.reader.isBareYesNo(message),
+      starting: this.formDialog.startingPosition(),
     });
     switch (meaning.kind) {
       case 'command':

@@ -11,8 +11,8 @@
 import { isQuestion } from '../../dialogs/faq.ts';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
 import type { SlotValues } from '../engine/form-definition.ts';
-import type { FormPosition } from '../engine/form-dialog.ts';
-import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding, type ParsedUtterance } from '../nlu/index.ts';
+import type { FormPosition, StartingPosition } from '../engine/form-dialog.ts';
+import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding } from '../nlu/index.ts';
 import type { Locale } from '../validation/ticket.ts';
 
 export type Interpretation =
@@ -32,8 +32,8 @@ export interface ConversationPosition {
   recognizeCommand(text: string): CommandName | undefined;
   /** The active form; undefined outside any form. */
   form?: FormPosition;
-  /** Outside any form: whether the text is just a yes or a no. */
-  isBareYesNo(text: string): boolean;
+  /** The form a message outside any form starts. */
+  starting: StartingPosition;
 }
 
 /** A Chinese character or an alphabetic word: something language understanding can read. */
@@ -49,19 +49,6 @@ const COMMAND_INTENTS: Partial<Record<IntentName, CommandName>> = {
   restart: 'restart',
 };
 
-/** Entity types that fill a slot of the same name (`reason` carries its option's code). */
-const SLOT_ENTITIES = ['phone', 'email', 'sn', 'merchantNo', 'reason'] as const;
-
-export function slotValuesFrom(parsed: ParsedUtterance): SlotValues {
-  const values: SlotValues = {};
-  for (const entity of parsed.entities) {
-    if ((SLOT_ENTITIES as readonly string[]).includes(entity.type) && values[entity.type] === undefined) {
-      values[entity.type] = entity.value;
-    }
-  }
-  return values;
-}
-
 export function interpretMessage(
   text: string,
   locale: Locale,
@@ -76,13 +63,14 @@ export function interpretMessage(
   if (correction) return { kind: 'correction', slot: correction.slot.name, valueText: correction.valueText };
 
   // Outside a form, a bare yes/no answers nothing (e.g. "确认提交" again after filing).
-  if (!form && position.isBareYesNo(text)) return { kind: 'idle' };
+  if (!form && position.starting.isBareYesNo(text)) return { kind: 'idle' };
   // "12345" or "N5W…" carries no intent: let the form say what is wrong with it.
   if (!HAS_WORDS.test(text.replace(CODE_LIKE, ' '))) return form ? { kind: 'answer' } : { kind: 'clarify' };
 
   const parsed = understanding.parse(text, locale);
   const { name, confidence } = parsed.intent;
-  const values = slotValuesFrom(parsed);
+  // What the message fills: of the active form by its slot mappings, else of the form it would start.
+  const values = form ? form.fillable(parsed.entities) : position.starting.prefill(parsed.entities);
   // At a free-text question a short answer is taken as the answer ("王进度" is a name), unless it asks something.
   const mayInterrupt = !form?.pendingIsFreeText || !form.accepts(text) || isQuestion(text) || [...text].length > 6;
   if (confidence >= CLARIFY_BELOW && mayInterrupt) {
@@ -96,8 +84,7 @@ export function interpretMessage(
   }
   if (form) {
     if (form.accepts(text)) return { kind: 'answer' };
-    const fillable = form.fillable(values);
-    return Object.keys(fillable).length > 0 ? { kind: 'fill', values: fillable } : { kind: 'answer' };
+    return Object.keys(values).length > 0 ? { kind: 'fill', values } : { kind: 'answer' };
   }
   if ((name === 'unbind' && confidence >= CLARIFY_BELOW) || Object.keys(values).length > 0) {
     return { kind: 'start', prefill: values };

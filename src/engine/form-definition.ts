@@ -29,6 +29,24 @@ export interface FormVocabulary {
 
 export type SlotValues = Record<string, unknown>;
 
+/**
+ * How a slot gets its value, declared per slot (as Rasa's slot mappings). Every slot is asked in
+ * its turn, so each maps from text; entity mappings add the values a merchant volunteers.
+ */
+export type SlotMapping =
+  /**
+   * When the slot is asked, the message is its answer, checked by the slot's kind. `freeText`:
+   * nearly any message fits (a name, a description), so a short reply is taken as the answer
+   * rather than read for an intent.
+   */
+  | { from: 'text'; freeText?: boolean }
+  /**
+   * An entity of this type (as language understanding names it) fills the slot when it is asked;
+   * with `anyTurn`, in any message, the one that starts the form included. An entity never
+   * replaces an earlier answer unless the merchant says it is a correction.
+   */
+  | { from: 'entity'; type: string; anyTurn?: boolean };
+
 interface SlotBase {
   /** Unique within the form; also the key in the collected values. */
   name: string;
@@ -38,10 +56,10 @@ interface SlotBase {
   label: string;
   /** Words that name this slot when the merchant wants to change it ("电话", "phone"). */
   names?: Phrases;
+  /** How the slot is filled: from the answer when asked, and from which entities. */
+  fill: readonly SlotMapping[];
   /** Only asked (and kept) when this holds for the values so far. */
   when?: (values: SlotValues) => boolean;
-  /** Takes free text (a name, a description), so nearly any message would fit it. */
-  freeText?: boolean;
   /** Optional slots accept skip words (跳过 / skip) and are stored as null. */
   optional?: boolean;
   /** Hidden from the summary and not editable there (e.g. consent). */

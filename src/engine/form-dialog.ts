@@ -20,6 +20,7 @@ import {
 } from './form-definition.ts';
 import { readSummaryAnswer, renderSummary, summarySlots } from './form-summary.ts';
 import { sendReply } from './send-reply.ts';
+import { type FoundEntity, mapsFromText, takesFreeText, valuesFromEntities } from './slot-mappings.ts';
 import { checkSlotAnswer, checkSlotValue, describeValue, optionLines, promptFor } from './slot-prompts.ts';
 
 /** After this many failed answers to one slot, the merchant is offered a person. */
@@ -66,10 +67,18 @@ export interface FormPosition {
   /** The earlier answer this text corrects ("电话写错了，应该是…"), if it is a correction. */
   correction(text: string): Correction | undefined;
   /**
-   * The part of these values the form would take without being told it is a correction: empty
-   * slots and the pending one. An entity never silently replaces an earlier answer.
+   * The values the entities of a message give, by the slots' mappings: the pending slot, and
+   * empty slots that take their entity at any turn. An entity never silently replaces an earlier answer.
    */
-  fillable(values: SlotValues): SlotValues;
+  fillable(entities: readonly FoundEntity[]): SlotValues;
+}
+
+/** What a form takes from a message before it has started. */
+export interface StartingPosition {
+  /** The message is just a yes or a no: outside a form it answers nothing. */
+  isBareYesNo(text: string): boolean;
+  /** Values for the slots that take their entity at any turn, to fill before the first question. */
+  prefill(entities: readonly FoundEntity[]): SlotValues;
 }
 
 export class FormDialog extends Dialog<FormDialogOptions> {
@@ -82,6 +91,8 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     private readonly services: FormDialogServices,
   ) {
     super(form.id);
+    const unasked = form.slots.find((slot) => !mapsFromText(slot));
+    if (unasked) throw new Error(`form ${form.id}: slot ${unasked.name} is asked, so it needs a text mapping`);
     this.reader = new AnswerReader(form.vocabulary);
     this.parseCorrection = createCorrectionParser(form.vocabulary);
   }
@@ -145,13 +156,24 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     const pending = state.phase === 'asking' && state.current ? this.slot(state.current) : undefined;
     return {
       accepts: (text) => this.accepts(instance, text),
-      pendingIsFreeText: pending?.freeText === true,
+      pendingIsFreeText: pending !== undefined && takesFreeText(pending),
       // Only fields the merchant can see in the summary can be named to correct them.
       correction: (text) => this.parseCorrection(this.summarySlots(state), text),
-      fillable: (values) =>
-        Object.fromEntries(
-          Object.entries(values).filter(([name]) => state.values[name] === undefined || name === pending?.name),
+      fillable: (entities) =>
+        valuesFromEntities(
+          this.form.slots,
+          entities,
+          (slot, mapping) =>
+            slot.name === pending?.name || (mapping.anyTurn === true && state.values[slot.name] === undefined),
         ),
+    };
+  }
+
+  /** What this form takes from a message that would start it. */
+  startingPosition(): StartingPosition {
+    return {
+      isBareYesNo: (text) => this.reader.isBareYesNo(text),
+      prefill: (entities) => valuesFromEntities(this.form.slots, entities, (_, mapping) => mapping.anyTurn === true),
     };
   }
 
