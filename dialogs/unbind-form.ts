@@ -4,7 +4,14 @@
  */
 
 import type { SupportDesk } from '../src/desk/support-desk.ts';
-import type { ChoiceOption, FormDefinition, SlotValues, TextSlot } from '../src/engine/form-definition.ts';
+import type {
+  ChoiceOption,
+  FormDefinition,
+  FormWithOutcome,
+  SlotValues,
+  TextSlot,
+} from '../src/engine/form-definition.ts';
+import { createTicketFiling } from '../src/unbind/ticket-filing.ts';
 import {
   documentUrlSchema,
   emailSchema,
@@ -246,36 +253,14 @@ export function fromTicketFields(fields: TicketFields): SlotValues {
   };
 }
 
-export const UNBIND_FORM_ID = 'unbind';
+export const UNBIND_FORM: FormDefinition = {
+  id: 'unbind',
+  slots: UNBIND_SLOTS,
+  vocabulary: FORM_VOCABULARY,
+  summary: { title: 'unbind:summary.title', confirmHint: 'unbind:summary.confirmHint' },
+};
 
-export function createUnbindForm(deps: { desk: SupportDesk }): FormDefinition {
-  return {
-    id: UNBIND_FORM_ID,
-    slots: UNBIND_SLOTS,
-    vocabulary: FORM_VOCABULARY,
-    summary: { title: 'unbind:summary.title', confirmHint: 'unbind:summary.confirmHint' },
-    async complete(values, context) {
-      if (context.revising) {
-        const ticket = await deps.desk.resubmit(
-          context.revising.reference,
-          toTicketFields(values),
-          `merchant:${context.userId}`,
-        );
-        await context.say('unbind:resubmitted', { id: ticket.id });
-        return { reference: ticket.id };
-      }
-      const ticket = await deps.desk.fileTicket(
-        {
-          conversationId: context.conversationId,
-          channel: context.channel,
-          userId: context.userId,
-          locale: context.locale,
-          fields: toTicketFields(values),
-        },
-        `${context.conversationId}:${context.runId}`,
-      );
-      await context.say('unbind:ticketFiled', { id: ticket.id });
-      return { reference: ticket.id };
-    },
-  };
+/** The form with its outcome: confirming files the ticket (src/unbind/ticket-filing.ts). */
+export function createUnbindForm(deps: { desk: SupportDesk }): FormWithOutcome {
+  return { definition: UNBIND_FORM, onComplete: createTicketFiling({ desk: deps.desk, toTicketFields }) };
 }

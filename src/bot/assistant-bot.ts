@@ -16,7 +16,7 @@ import { COMMANDS, type CommandName } from '../../dialogs/vocabulary.ts';
 import { DESK_DECISION_EVENT } from '../conversation/decision-notifier.ts';
 import type { SupportDesk } from '../desk/support-desk.ts';
 import { createCommandRecognizer } from '../engine/answer-matching.ts';
-import type { FormDefinition, SlotValues } from '../engine/form-definition.ts';
+import type { FormWithOutcome, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
 import { t } from '../i18n/translate.ts';
@@ -43,9 +43,10 @@ export interface AssistantBotDeps {
   /** Storage for one turn's state; a fresh view per turn lets it check versions on save. */
   turnStorage: () => Storage;
   desk: SupportDesk;
-  form: FormDefinition;
+  /** The unbind request, whose outcome files the ticket. */
+  form: FormWithOutcome;
   /** Asks for a ticket number and phone digits, for status from a conversation that filed nothing. */
-  statusLookupForm: FormDefinition;
+  statusLookupForm: FormWithOutcome;
   /** The form's values for a filed ticket, to correct the fields a reviewer named. */
   formValuesOf: (ticket: Ticket) => SlotValues;
   understanding: LanguageUnderstanding;
@@ -72,7 +73,7 @@ export class AssistantBot extends ActivityHandler {
     this.formDialogs = new Map([this.formDialog, this.statusLookupDialog].map((d) => [d.id, d]));
     this.followUp = new TicketFollowUp({
       desk: deps.desk,
-      form: deps.form,
+      form: deps.form.definition,
       formDialog: this.formDialog,
       statusLookupDialog: this.statusLookupDialog,
       formValuesOf: deps.formValuesOf,

@@ -99,13 +99,13 @@ export interface YesNoSlot extends SlotBase {
 
 export type SlotDefinition = TextSlot | ChoiceSlot | YesNoSlot;
 
-/** What a completion can do: talk to the merchant in their language. */
+/** What an outcome handler can do: talk to the merchant in their language. */
 export interface FormCompletionContext {
   conversationId: string;
   channel: string;
   userId: string;
   locale: Locale;
-  /** Stable for one run of the form: the idempotency key of anything the completion files. */
+  /** Stable for one run of the form: the idempotency key of anything the outcome handler files. */
   runId: string;
   /** Set when the merchant corrected an earlier submission (its reference, e.g. the ticket id). */
   revising?: { reference: string };
@@ -120,13 +120,23 @@ export interface FormDefinition {
   vocabulary: FormVocabulary;
   /** Locale keys around the summary; without a summary the form completes after its last slot. */
   summary?: { title: string; confirmHint: string };
-  /** Called once the merchant confirms the summary; returns what the bot should remember. */
-  complete(values: SlotValues, context: FormCompletionContext): Promise<FormOutcome>;
 }
 
 export interface FormOutcome {
   /** e.g. the ticket id, remembered for later turns. */
   reference?: string;
+}
+
+/**
+ * What a form's answers lead to once the merchant has confirmed them (filing a ticket, looking
+ * up a status): product code, kept out of the form's data. Returns what the bot should remember.
+ */
+export type FormOutcomeHandler = (values: SlotValues, context: FormCompletionContext) => Promise<FormOutcome>;
+
+/** A form as the engine runs it: its definition (data) and the handler of its outcome. */
+export interface FormWithOutcome {
+  definition: FormDefinition;
+  onComplete: FormOutcomeHandler;
 }
 
 /** The slots that apply to these values, in order. */

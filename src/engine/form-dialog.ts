@@ -15,6 +15,8 @@ import {
   applicableSlots,
   type FormDefinition,
   type FormOutcome,
+  type FormOutcomeHandler,
+  type FormWithOutcome,
   type SlotDefinition,
   type SlotValues,
 } from './form-definition.ts';
@@ -86,11 +88,16 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   readonly reader: AnswerReader;
   private readonly parseCorrection: ReturnType<typeof createCorrectionParser>;
 
+  private readonly form: FormDefinition;
+  private readonly onComplete: FormOutcomeHandler;
+
   constructor(
-    private readonly form: FormDefinition,
+    { definition: form, onComplete }: FormWithOutcome,
     private readonly services: FormDialogServices,
   ) {
     super(form.id);
+    this.form = form;
+    this.onComplete = onComplete;
     const unasked = form.slots.find((slot) => !mapsFromText(slot));
     if (unasked) throw new Error(`form ${form.id}: slot ${unasked.name} is asked, so it needs a text mapping`);
     this.reader = new AnswerReader(form.vocabulary);
@@ -405,7 +412,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     const locale = this.services.localeOf(dc.context);
     let outcome: FormOutcome;
     try {
-      outcome = await this.form.complete(state.values, {
+      outcome = await this.onComplete(state.values, {
         conversationId: activity.conversation.id,
         channel: activity.channelId,
         userId: activity.from.id,
