@@ -12,6 +12,7 @@ import { FORM_VOCABULARY } from './vocabulary.ts';
 export const STATUS_LOOKUP_FORM: FormDefinition = {
   id: 'statusLookup',
   vocabulary: FORM_VOCABULARY,
+  help: 'status:help',
   slots: [
     {
       name: 'ticketId',

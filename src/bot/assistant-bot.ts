@@ -115,7 +115,7 @@ export class AssistantBot extends ActivityHandler {
     }
     profile.locale = locale;
     const active = dc.activeDialog;
-    const form = active ? this.formDialogs.get(active.id) : undefined;
+    const form = this.activeForm(dc);
     const meaning = interpretMessage(text, locale, this.deps.understanding, {
       recognizeCommand: this.recognizeCommand,
       form: active && form?.position(active),
@@ -207,17 +207,22 @@ export class AssistantBot extends ActivityHandler {
           return sendReply(context, t(locale, 'bot:nothingToCancel'), [t(locale, 'bot:action.start')]);
         await dc.cancelAllDialogs();
         return sendReply(context, t(locale, 'bot:cancelled'), [t(locale, 'bot:action.start')]);
-      case 'restart':
+      case 'restart': {
+        // The form the merchant is in starts over; outside any form, the unbind request starts.
+        const form = this.activeForm(dc) ?? this.formDialog;
         await dc.cancelAllDialogs();
         await sendReply(context, t(locale, 'bot:restarted'));
-        this.afterForm(profile, await dc.beginDialog(this.formDialog.id));
+        this.afterForm(profile, await dc.beginDialog(form.id));
         return;
-      case 'back':
-        if (!dc.activeDialog) return this.repromptOrIdle(dc);
-        await this.formDialog.goBack(dc);
+      }
+      case 'back': {
+        const form = this.activeForm(dc);
+        if (!form) return this.repromptOrIdle(dc);
+        await form.goBack(dc);
         return;
+      }
       case 'help':
-        await sendReply(context, t(locale, 'bot:help'));
+        await sendReply(context, t(locale, this.activeForm(dc)?.form.help ?? 'bot:help'));
         return this.repromptOrIdle(dc);
       case 'human':
         await this.followUp.requestCallback(dc);
@@ -257,6 +262,11 @@ export class AssistantBot extends ActivityHandler {
     const turn = context.turnState.get(TURN_STATE) as TurnState;
     const profile = await turn.profile.get(context, {});
     await this.followUp.tellDecision(await turn.dialogs.createContext(context), profile, context.activity.value);
+  }
+
+  /** The form the merchant is in: the one on top of the dialog stack (a correction, a status lookup…). */
+  private activeForm(dc: DialogContext): FormDialog | undefined {
+    return dc.activeDialog ? this.formDialogs.get(dc.activeDialog.id) : undefined;
   }
 
   private async repromptOrIdle(dc: DialogContext): Promise<void> {

@@ -120,6 +120,8 @@ export interface FormDefinition {
   vocabulary: FormVocabulary;
   /** Locale keys around the summary; without a summary the form completes after its last slot. */
   summary?: { title: string; confirmHint: string };
+  /** Locale key of what "help" says while this form is asking; the bot's own help when absent. */
+  help?: string;
 }
 
 export interface FormOutcome {

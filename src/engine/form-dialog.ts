@@ -88,7 +88,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   readonly reader: AnswerReader;
   private readonly parseCorrection: ReturnType<typeof createCorrectionParser>;
 
-  private readonly form: FormDefinition;
+  readonly form: FormDefinition;
   private readonly onComplete: FormOutcomeHandler;
 
   constructor(

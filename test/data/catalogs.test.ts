@@ -50,6 +50,7 @@ describe('message catalogs', () => {
 
   function checkFormKeys(form: FormDefinition) {
     const keys = form.summary ? [form.summary.title, form.summary.confirmHint] : [];
+    if (form.help) keys.push(form.help);
     for (const slot of form.slots) {
       keys.push(slot.prompt, slot.label);
       if (slot.kind === 'text') keys.push(slot.example);
