@@ -119,7 +119,7 @@ export class AnswerReader {
   private readonly yesNoIndex: PhraseIndex<boolean>;
   private readonly editPrefixes: readonly string[];
 
-  constructor(readonly vocabulary: FormVocabulary) {
+  constructor(vocabulary: FormVocabulary) {
     this.yesWords = phraseSet(vocabulary.yes);
     this.noWords = phraseSet(vocabulary.no);
     this.skipWords = phraseSet(vocabulary.skip);

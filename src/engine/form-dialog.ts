@@ -2,8 +2,9 @@
  * The generic form engine: one botbuilder-dialogs Dialog that runs any FormDefinition.
  * Each turn it takes the answer to the pending slot, validates it, re-asks with the reason,
  * and once every applicable slot is filled shows the summary, where the merchant confirms or
- * names a field to change. Global commands (cancel, help, …) are handled by the bot before
- * the dialog runs; "back" is form logic and lives here.
+ * names a field to change; then hands the answers to the form's outcome handler. Global
+ * commands (cancel, help, …) are handled by the bot before the dialog runs, on the active form;
+ * "back" is form logic and lives here.
  */
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
@@ -84,12 +85,11 @@ export interface StartingPosition {
 }
 
 export class FormDialog extends Dialog<FormDialogOptions> {
-  /** Reads answers in this form's words. */
-  readonly reader: AnswerReader;
-  private readonly parseCorrection: ReturnType<typeof createCorrectionParser>;
-
   readonly form: FormDefinition;
   private readonly onComplete: FormOutcomeHandler;
+  /** Reads answers in this form's words. */
+  private readonly reader: AnswerReader;
+  private readonly parseCorrection: ReturnType<typeof createCorrectionParser>;
 
   constructor(
     { definition: form, onComplete }: FormWithOutcome,

@@ -10,7 +10,7 @@ export interface FoundEntity {
   value: unknown;
 }
 
-export type EntityMapping = Extract<SlotMapping, { from: 'entity' }>;
+type EntityMapping = Extract<SlotMapping, { from: 'entity' }>;
 
 export function mapsFromText(slot: SlotDefinition): boolean {
   return slot.fill.some((mapping) => mapping.from === 'text');
