@@ -2,9 +2,10 @@
  * `npm run bench`: prints every figure from one run. Speed and memory are measured here,
  * never by timed assertions in tests.
  */
-import { evaluate } from '../src/nlu/evaluate.ts';
+
 import { benchHttp } from './http.ts';
 import { benchConversations, benchHeapPerConversation } from './in-process.ts';
+import { evaluate } from './nlu/evaluate.ts';
 
 const fmt = (n: number, digits = 1) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });

@@ -1,9 +1,3 @@
-/**
- * The unbind request (DESIGN.md steps 1–7) as a form: slots in the order they are asked.
- * Prompts, labels and examples are keys in locales/<lng>/unbind.json.
- */
-
-import type { SupportDesk } from '../src/desk/support-desk.ts';
 import type { ChoiceOption, FormDefinition, SlotValues, TextSlot } from '../src/engine/form-definition.ts';
 import {
   documentUrlSchema,
@@ -15,6 +9,7 @@ import {
   snSchema,
 } from '../src/validation/fields.ts';
 import { type TicketFields, ticketFieldsSchema } from '../src/validation/ticket.ts';
+import { FORM_VOCABULARY } from './vocabulary.ts';
 
 const DEVICE_CONDITIONS: readonly ChoiceOption[] = [
   {
@@ -88,6 +83,7 @@ function documentSlot(name: string, zhNames: string[], enNames: string[], when?:
     prompt: `unbind:prompt.${name}`,
     label: `unbind:label.${name}`,
     example: 'unbind:example.documentUrl',
+    fill: [{ from: 'text' }],
     names: { 'zh-CN': zhNames, 'en-US': enNames },
     when,
   };
@@ -97,6 +93,7 @@ const UNBIND_SLOTS = [
   {
     name: 'consent',
     kind: 'yesno',
+    fill: [{ from: 'text' }],
     prompt: 'unbind:prompt.consent',
     label: 'unbind:label.consent',
     hiddenInSummary: true,
@@ -105,6 +102,7 @@ const UNBIND_SLOTS = [
   {
     name: 'sn',
     kind: 'text',
+    fill: [{ from: 'entity', type: 'sn', anyTurn: true }, { from: 'text' }],
     schema: snSchema,
     prompt: 'unbind:prompt.sn',
     label: 'unbind:label.sn',
@@ -114,6 +112,7 @@ const UNBIND_SLOTS = [
   {
     name: 'merchantNo',
     kind: 'text',
+    fill: [{ from: 'entity', type: 'merchantNo', anyTurn: true }, { from: 'text' }],
     schema: merchantNoSchema,
     prompt: 'unbind:prompt.merchantNo',
     label: 'unbind:label.merchantNo',
@@ -123,6 +122,7 @@ const UNBIND_SLOTS = [
   {
     name: 'deviceCondition',
     kind: 'choice',
+    fill: [{ from: 'text' }],
     options: DEVICE_CONDITIONS,
     prompt: 'unbind:prompt.deviceCondition',
     label: 'unbind:label.deviceCondition',
@@ -132,6 +132,7 @@ const UNBIND_SLOTS = [
   {
     name: 'reason',
     kind: 'choice',
+    fill: [{ from: 'entity', type: 'reason', anyTurn: true }, { from: 'text' }],
     options: REASONS,
     prompt: 'unbind:prompt.reason',
     label: 'unbind:label.reason',
@@ -140,8 +141,8 @@ const UNBIND_SLOTS = [
   {
     name: 'reasonDetail',
     kind: 'text',
+    fill: [{ from: 'text', freeText: true }],
     schema: freeTextSchema,
-    freeText: true,
     prompt: 'unbind:prompt.reasonDetail',
     label: 'unbind:label.reasonDetail',
     example: 'unbind:example.reasonDetail',
@@ -151,8 +152,8 @@ const UNBIND_SLOTS = [
   {
     name: 'contactName',
     kind: 'text',
+    fill: [{ from: 'text', freeText: true }],
     schema: personNameSchema,
-    freeText: true,
     prompt: 'unbind:prompt.contactName',
     label: 'unbind:label.contactName',
     example: 'unbind:example.contactName',
@@ -161,6 +162,7 @@ const UNBIND_SLOTS = [
   {
     name: 'phone',
     kind: 'text',
+    fill: [{ from: 'entity', type: 'phone', anyTurn: true }, { from: 'text' }],
     schema: phoneSchema,
     prompt: 'unbind:prompt.phone',
     label: 'unbind:label.phone',
@@ -173,6 +175,7 @@ const UNBIND_SLOTS = [
   {
     name: 'email',
     kind: 'text',
+    fill: [{ from: 'entity', type: 'email', anyTurn: true }, { from: 'text' }],
     schema: emailSchema,
     optional: true,
     prompt: 'unbind:prompt.email',
@@ -183,6 +186,7 @@ const UNBIND_SLOTS = [
   {
     name: 'involvesMinor',
     kind: 'yesno',
+    fill: [{ from: 'text' }],
     prompt: 'unbind:prompt.involvesMinor',
     label: 'unbind:label.involvesMinor',
     names: { 'zh-CN': ['未成年人', '未成年'], 'en-US': ['minor'] },
@@ -236,35 +240,9 @@ export function fromTicketFields(fields: TicketFields): SlotValues {
   };
 }
 
-export const UNBIND_FORM_ID = 'unbind';
-
-export function createUnbindForm(deps: { desk: SupportDesk }): FormDefinition {
-  return {
-    id: UNBIND_FORM_ID,
-    slots: UNBIND_SLOTS,
-    summary: { title: 'unbind:summary.title', confirmHint: 'unbind:summary.confirmHint' },
-    async complete(values, context) {
-      if (context.revising) {
-        const ticket = await deps.desk.resubmit(
-          context.revising.reference,
-          toTicketFields(values),
-          `merchant:${context.userId}`,
-        );
-        await context.say('unbind:resubmitted', { id: ticket.id });
-        return { reference: ticket.id };
-      }
-      const ticket = await deps.desk.fileTicket(
-        {
-          conversationId: context.conversationId,
-          channel: context.channel,
-          userId: context.userId,
-          locale: context.locale,
-          fields: toTicketFields(values),
-        },
-        `${context.conversationId}:${context.runId}`,
-      );
-      await context.say('unbind:ticketFiled', { id: ticket.id });
-      return { reference: ticket.id };
-    },
-  };
-}
+export const UNBIND_FORM: FormDefinition = {
+  id: 'unbind',
+  slots: UNBIND_SLOTS,
+  vocabulary: FORM_VOCABULARY,
+  summary: { title: 'unbind:summary.title', confirmHint: 'unbind:summary.confirmHint' },
+};

@@ -1,12 +1,13 @@
 /**
- * Words merchants use for yes, no, skip and the commands that work at any step.
+ * Words merchants use for yes, no, skip, editing and corrections (the forms' vocabulary), and
+ * for the commands that work at any step (the bot's).
  * Commands match the whole message after normalisation (see src/engine/answer-matching.ts), so a
  * name that merely contains one of these words is never a command; yes/no and skip also look for
  * their longer phrases inside an answer ("好的同意", "没有邮箱").
  */
-import type { Phrases } from '../src/engine/form-definition.ts';
+import type { FormVocabulary, Phrases } from '../src/engine/form-definition.ts';
 
-export const YES: Phrases = {
+const YES: Phrases = {
   'zh-CN': [
     '是',
     '是的',
@@ -51,24 +52,24 @@ export const YES: Phrases = {
   ],
 };
 
-export const NO: Phrases = {
+const NO: Phrases = {
   'zh-CN': ['不', '不是', '否', '不对', '不同意', '不行', '算了', '不要', '没有', '无', '不用', '不涉及'],
   'en-US': ['no', 'n', 'nope', 'nah', 'disagree', 'wrong', 'false', 'none', 'not', "don't", 'do not'],
 };
 
-export const SKIP: Phrases = {
+const SKIP: Phrases = {
   'zh-CN': ['跳过', '没有', '无', '不填', '不用', '略过', '暂无'],
   'en-US': ['skip', 'none', 'no', 'n/a', 'na', 'no email', 'pass'],
 };
 
 /** Asking to change something at the summary, without naming the field yet. */
-export const EDIT: Phrases = {
+const EDIT: Phrases = {
   'zh-CN': ['修改', '更改', '我要修改', '改一下', '要改', '有错', '不对'],
   'en-US': ['change', 'edit', 'modify', 'change something', 'fix'],
 };
 
 /** What people put before a field's name when they want to change it ("改电话", "change my phone"). */
-export const EDIT_PREFIXES: readonly string[] = [
+const EDIT_PREFIXES: readonly string[] = [
   '我要修改',
   '我想修改',
   '帮我修改',
@@ -92,7 +93,7 @@ export const EDIT_PREFIXES: readonly string[] = [
 ];
 
 /** Words that say an earlier answer was wrong ("电话写错了，应该是…", "sorry, my email is …"). */
-export const CORRECTION_CUES: Phrases = {
+const CORRECTION_CUES: Phrases = {
   'zh-CN': [
     '写错了',
     '填错了',
@@ -123,7 +124,7 @@ export const CORRECTION_CUES: Phrases = {
 };
 
 /** Where the corrected value starts: after the last of these. */
-export const CORRECTION_VALUE_MARKERS: readonly string[] = [
+const CORRECTION_VALUE_MARKERS: readonly string[] = [
   '应该是',
   '改成',
   '改为',
@@ -136,6 +137,17 @@ export const CORRECTION_VALUE_MARKERS: readonly string[] = [
   ':',
   '->',
 ];
+
+/** What the forms understand around their answers. */
+export const FORM_VOCABULARY: FormVocabulary = {
+  yes: YES,
+  no: NO,
+  skip: SKIP,
+  edit: EDIT,
+  editPrefixes: EDIT_PREFIXES,
+  correctionCues: CORRECTION_CUES,
+  correctionValueMarkers: CORRECTION_VALUE_MARKERS,
+};
 
 /** Commands that work at any step. */
 export const COMMANDS = {

@@ -3,8 +3,8 @@
  * turn pipeline, the channels this process serves and the proactive outbox that reaches them.
  * `createServer` (server.ts) adds the HTTP side; the console builds one with its own channel.
  */
-import { createStatusLookupForm } from '../dialogs/status-lookup-form.ts';
-import { createUnbindForm, fromTicketFields } from '../dialogs/unbind-form.ts';
+import { STATUS_LOOKUP_FORM } from '../dialogs/status-lookup-form.ts';
+import { fromTicketFields, toTicketFields, UNBIND_FORM } from '../dialogs/unbind-form.ts';
 import { AssistantBot, type AssistantBotDeps } from './bot/assistant-bot.ts';
 import { createBotTurnRunner, transactionOf } from './bot/bot-turn-runner.ts';
 import { createTurnStorage } from './bot/keyv-bot-storage.ts';
@@ -23,7 +23,9 @@ import { type Clock, type IdGenerator, randomIds, systemClock } from './platform
 import type { AppConfig } from './platform/config.ts';
 import type { Logger } from './platform/logger.ts';
 import { createStatusLookup } from './status/status-lookup.ts';
+import { createStatusLookupAnswer } from './status/status-lookup-answer.ts';
 import { openStore, type VersionedStore } from './storage/versioned-store.ts';
+import { createTicketFiling } from './unbind/ticket-filing.ts';
 
 export interface Assistant {
   router: ConversationRouter;
@@ -76,8 +78,11 @@ export function createAssistantBot(
   const { store, clock, ...botDeps } = deps;
   return new AssistantBot({
     ...botDeps,
-    form: createUnbindForm({ desk: deps.desk }),
-    statusLookupForm: createStatusLookupForm({ lookup: createStatusLookup({ desk: deps.desk, store, clock }) }),
+    form: { definition: UNBIND_FORM, onComplete: createTicketFiling({ desk: deps.desk, toTicketFields }) },
+    statusLookupForm: {
+      definition: STATUS_LOOKUP_FORM,
+      onComplete: createStatusLookupAnswer(createStatusLookup({ desk: deps.desk, store, clock })),
+    },
     formValuesOf: (ticket) => fromTicketFields(ticket.fields),
   });
 }

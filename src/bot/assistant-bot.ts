@@ -12,10 +12,11 @@ import {
 } from 'botbuilder';
 import { type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { findFaqTopic } from '../../dialogs/faq.ts';
-import type { CommandName } from '../../dialogs/vocabulary.ts';
+import { COMMANDS, type CommandName } from '../../dialogs/vocabulary.ts';
 import { DESK_DECISION_EVENT } from '../conversation/decision-notices.ts';
 import type { SupportDesk } from '../desk/support-desk.ts';
-import type { FormDefinition, SlotValues } from '../engine/form-definition.ts';
+import { createCommandRecognizer } from '../engine/answer-matching.ts';
+import type { FormWithOutcome, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
 import { t } from '../i18n/translate.ts';
@@ -42,9 +43,10 @@ export interface AssistantBotDeps {
   /** Storage for one turn's state: a fresh view per turn, staging its writes in the turn's transaction. */
   turnStorage: (context: TurnContext) => Storage;
   desk: SupportDesk;
-  form: FormDefinition;
+  /** The unbind request, whose outcome files the ticket. */
+  form: FormWithOutcome;
   /** Asks for a ticket number and phone digits, for status from a conversation that filed nothing. */
-  statusLookupForm: FormDefinition;
+  statusLookupForm: FormWithOutcome;
   /** The form's values for a filed ticket, to correct the fields a reviewer named. */
   formValuesOf: (ticket: Ticket) => SlotValues;
   understanding: LanguageUnderstanding;
@@ -57,6 +59,7 @@ export class AssistantBot extends ActivityHandler {
   private readonly statusLookupDialog: FormDialog;
   private readonly formDialogs: Map<string, FormDialog>;
   private readonly followUp: TicketFollowUp;
+  private readonly recognizeCommand = createCommandRecognizer(COMMANDS);
 
   constructor(private readonly deps: AssistantBotDeps) {
     super();
@@ -70,7 +73,7 @@ export class AssistantBot extends ActivityHandler {
     this.formDialogs = new Map([this.formDialog, this.statusLookupDialog].map((d) => [d.id, d]));
     this.followUp = new TicketFollowUp({
       desk: deps.desk,
-      form: deps.form,
+      form: deps.form.definition,
       formDialog: this.formDialog,
       statusLookupDialog: this.statusLookupDialog,
       formValuesOf: deps.formValuesOf,
@@ -112,8 +115,12 @@ export class AssistantBot extends ActivityHandler {
     }
     profile.locale = locale;
     const active = dc.activeDialog;
-    const form = active ? this.formDialogs.get(active.id) : undefined;
-    const meaning = interpretMessage(text, locale, this.deps.understanding, active && form?.position(active));
+    const form = this.activeForm(dc);
+    const meaning = interpretMessage(text, locale, this.deps.understanding, {
+      recognizeCommand: this.recognizeCommand,
+      form: active && form?.position(active),
+      starting: this.formDialog.startingPosition(),
+    });
     switch (meaning.kind) {
       case 'command':
         return this.onGlobalCommand(meaning.command, dc, profile);
@@ -200,17 +207,22 @@ export class AssistantBot extends ActivityHandler {
           return sendReply(context, t(locale, 'bot:nothingToCancel'), [t(locale, 'bot:action.start')]);
         await dc.cancelAllDialogs();
         return sendReply(context, t(locale, 'bot:cancelled'), [t(locale, 'bot:action.start')]);
-      case 'restart':
+      case 'restart': {
+        // The form the merchant is in starts over; outside any form, the unbind request starts.
+        const form = this.activeForm(dc) ?? this.formDialog;
         await dc.cancelAllDialogs();
         await sendReply(context, t(locale, 'bot:restarted'));
-        this.afterForm(profile, await dc.beginDialog(this.formDialog.id));
+        this.afterForm(profile, await dc.beginDialog(form.id));
         return;
-      case 'back':
-        if (!dc.activeDialog) return this.repromptOrIdle(dc);
-        await this.formDialog.goBack(dc);
+      }
+      case 'back': {
+        const form = this.activeForm(dc);
+        if (!form) return this.repromptOrIdle(dc);
+        await form.goBack(dc);
         return;
+      }
       case 'help':
-        await sendReply(context, t(locale, 'bot:help'));
+        await sendReply(context, t(locale, this.activeForm(dc)?.form.help ?? 'bot:help'));
         return this.repromptOrIdle(dc);
       case 'human':
         await this.followUp.requestCallback(dc);
@@ -250,6 +262,11 @@ export class AssistantBot extends ActivityHandler {
     const turn = context.turnState.get(TURN_STATE) as TurnState;
     const profile = await turn.profile.get(context, {});
     await this.followUp.tellDecision(await turn.dialogs.createContext(context), profile, context.activity.value);
+  }
+
+  /** The form the merchant is in: the one on top of the dialog stack (a correction, a status lookup…). */
+  private activeForm(dc: DialogContext): FormDialog | undefined {
+    return dc.activeDialog ? this.formDialogs.get(dc.activeDialog.id) : undefined;
   }
 
   private async repromptOrIdle(dc: DialogContext): Promise<void> {

@@ -10,10 +10,9 @@
 
 import { isQuestion } from '../../dialogs/faq.ts';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
-import { isBareYesNo, recognizeCommand } from '../engine/answer-matching.ts';
-import { parseCorrection } from '../engine/corrections.ts';
-import type { SlotDefinition, SlotValues } from '../engine/form-definition.ts';
-import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding, type ParsedUtterance } from '../nlu/index.ts';
+import type { SlotValues } from '../engine/form-definition.ts';
+import type { FormPosition, StartingPosition } from '../engine/form-dialog.ts';
+import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding } from '../nlu/index.ts';
 import type { Locale } from '../validation/ticket.ts';
 
 export type Interpretation =
@@ -28,18 +27,13 @@ export type Interpretation =
   | { kind: 'clarify' };
 
 /** Where the conversation stands, as the interpreter needs to know it. */
-export interface FormPosition {
-  /** Whether the text would be accepted as the answer to the pending question. */
-  accepts(text: string): boolean;
-  /** The pending question takes free text (a name, a description): nearly anything fits it. */
-  pendingIsFreeText: boolean;
-  /** Slots the merchant can name to correct. */
-  namedSlots: SlotDefinition[];
-  /**
-   * The part of these values the form would take without being told it is a correction: empty
-   * slots and the pending one. An entity never silently replaces an earlier answer.
-   */
-  fillable(values: SlotValues): SlotValues;
+export interface ConversationPosition {
+  /** The commands that work at any step, in the bot's words. */
+  recognizeCommand(text: string): CommandName | undefined;
+  /** The active form; undefined outside any form. */
+  form?: FormPosition;
+  /** The form a message outside any form starts. */
+  starting: StartingPosition;
 }
 
 /** A Chinese character or an alphabetic word: something language understanding can read. */
@@ -55,41 +49,28 @@ const COMMAND_INTENTS: Partial<Record<IntentName, CommandName>> = {
   restart: 'restart',
 };
 
-/** Entity types that fill a slot of the same name (`reason` carries its option's code). */
-const SLOT_ENTITIES = ['phone', 'email', 'sn', 'merchantNo', 'reason'] as const;
-
-export function slotValuesFrom(parsed: ParsedUtterance): SlotValues {
-  const values: SlotValues = {};
-  for (const entity of parsed.entities) {
-    if ((SLOT_ENTITIES as readonly string[]).includes(entity.type) && values[entity.type] === undefined) {
-      values[entity.type] = entity.value;
-    }
-  }
-  return values;
-}
-
 export function interpretMessage(
   text: string,
   locale: Locale,
   understanding: LanguageUnderstanding,
-  form: FormPosition | undefined,
+  position: ConversationPosition,
 ): Interpretation {
-  const command = recognizeCommand(text);
+  const { form } = position;
+  const command = position.recognizeCommand(text);
   if (command) return { kind: 'command', command };
   if (form && !form.pendingIsFreeText && form.accepts(text)) return { kind: 'answer' };
-  if (form) {
-    const correction = parseCorrection(form.namedSlots, text);
-    if (correction) return { kind: 'correction', slot: correction.slot.name, valueText: correction.valueText };
-  }
+  const correction = form?.correction(text);
+  if (correction) return { kind: 'correction', slot: correction.slot.name, valueText: correction.valueText };
 
   // Outside a form, a bare yes/no answers nothing (e.g. "确认提交" again after filing).
-  if (!form && isBareYesNo(text)) return { kind: 'idle' };
+  if (!form && position.starting.isBareYesNo(text)) return { kind: 'idle' };
   // "12345" or "N5W…" carries no intent: let the form say what is wrong with it.
   if (!HAS_WORDS.test(text.replace(CODE_LIKE, ' '))) return form ? { kind: 'answer' } : { kind: 'clarify' };
 
   const parsed = understanding.parse(text, locale);
   const { name, confidence } = parsed.intent;
-  const values = slotValuesFrom(parsed);
+  // What the message fills: of the active form by its slot mappings, else of the form it would start.
+  const values = form ? form.fillable(parsed.entities) : position.starting.prefill(parsed.entities);
   // At a free-text question a short answer is taken as the answer ("王进度" is a name), unless it asks something.
   const mayInterrupt = !form?.pendingIsFreeText || !form.accepts(text) || isQuestion(text) || [...text].length > 6;
   if (confidence >= CLARIFY_BELOW && mayInterrupt) {
@@ -103,8 +84,7 @@ export function interpretMessage(
   }
   if (form) {
     if (form.accepts(text)) return { kind: 'answer' };
-    const fillable = form.fillable(values);
-    return Object.keys(fillable).length > 0 ? { kind: 'fill', values: fillable } : { kind: 'answer' };
+    return Object.keys(values).length > 0 ? { kind: 'fill', values } : { kind: 'answer' };
   }
   if ((name === 'unbind' && confidence >= CLARIFY_BELOW) || Object.keys(values).length > 0) {
     return { kind: 'start', prefill: values };

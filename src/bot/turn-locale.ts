@@ -3,8 +3,8 @@
  * own writing, kept on the turn context for everything that answers in it.
  */
 import type { TurnContext } from 'botbuilder';
-import { languageSignal } from '../i18n/language-signal.ts';
 import { DEFAULT_LOCALE, isLocale } from '../i18n/translate.ts';
+import { writtenLocale } from '../nlu/index.ts';
 import type { Locale } from '../validation/ticket.ts';
 
 /** What the bot remembers about a conversation besides the dialog stack. */
@@ -28,8 +28,8 @@ export function setTurnLocale(context: TurnContext, locale: Locale): void {
 
 /**
  * The conversation's language for this turn. A channel's explicit choice wins; otherwise the
- * merchant's own writing: any Chinese switches to Chinese, and an English sentence (three
- * words once a language is set, so a pinyin name or "ok" does not) switches to English.
+ * language the merchant writes in (nlu/locale.ts, the same rule the classifier uses), where
+ * English needs three words once a language is set, so a pinyin name or "thanks" does not switch it.
  */
 export function chooseLocale(profile: ConversationProfile, text: string, channelLocale: string | undefined): Locale {
   if (isLocale(channelLocale) && channelLocale !== profile.locale) {
@@ -37,6 +37,6 @@ export function chooseLocale(profile: ConversationProfile, text: string, channel
     return channelLocale;
   }
   if (profile.localeChosen && profile.locale) return profile.locale;
-  const detected = languageSignal(text, profile.locale ? 3 : 1);
+  const detected = writtenLocale(text, profile.locale ? 3 : 1);
   return detected ?? profile.locale ?? DEFAULT_LOCALE;
 }

@@ -5,7 +5,8 @@
  * Publishing is idempotent per message id: an outbox delivery repeated after a crash shows once.
  */
 import { EventEmitter } from 'node:events';
-import { VersionConflictError, type VersionedStore } from '../storage/versioned-store.ts';
+import { updateWithRetry } from '../storage/update-with-retry.ts';
+import type { VersionedStore } from '../storage/versioned-store.ts';
 import { addressKey, type ConversationAddress } from './address.ts';
 import type { ConversationEvents, OutboundReply } from './messages.ts';
 
@@ -24,22 +25,15 @@ export class ConversationEventHub implements ConversationEvents {
    * current listeners. Returns the stored notice (the earlier one for a repeat).
    */
   async publish(address: ConversationAddress, reply: OutboundReply, messageId: string): Promise<Notice> {
-    const key = `notices/${addressKey(address)}`;
-    for (;;) {
-      const record = await this.store.get<Notice[]>(key);
-      const stored = record?.value ?? [];
-      const earlier = stored.find((notice) => notice.messageId === messageId);
-      if (earlier) return earlier;
-      const last = Number(stored.at(-1)?.id ?? 0);
-      const notice: Notice = { ...reply, id: String(last + 1), messageId };
-      try {
-        await this.store.put(key, [...stored, notice].slice(-KEPT_NOTICES), { expected: record?.version ?? null });
-        this.emitter.emit(addressKey(address), notice);
-        return notice;
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-      }
-    }
+    let notice: Notice | undefined;
+    const stored = await updateWithRetry<Notice[]>(this.store, `notices/${addressKey(address)}`, (kept = []) => {
+      notice = kept.find((earlier) => earlier.messageId === messageId);
+      if (notice) return undefined;
+      notice = { ...reply, id: String(Number(kept.at(-1)?.id ?? 0) + 1), messageId };
+      return [...kept, notice].slice(-KEPT_NOTICES);
+    });
+    if (stored?.changed && notice) this.emitter.emit(addressKey(address), notice);
+    return notice as Notice;
   }
 
   /** Stored messages with an id after `after` (all of them without it). */

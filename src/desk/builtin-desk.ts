@@ -4,7 +4,8 @@
  * atomically, so two deliveries of one confirmation can never make two tickets.
  */
 import type { Clock } from '../platform/clock-and-ids.ts';
-import { type StoreWrite, VersionConflictError, type VersionedStore } from '../storage/versioned-store.ts';
+import { updateWithRetry } from '../storage/update-with-retry.ts';
+import type { StoreWrite, VersionedStore } from '../storage/versioned-store.ts';
 import {
   TICKET_FIELD_NAMES,
   type Ticket,
@@ -18,7 +19,7 @@ import {
 import {
   type AuditEntry,
   type CallbackRequest,
-  type Decision,
+  DECISION_RULES,
   type DecisionInput,
   DeskError,
   type SupportDesk,
@@ -44,13 +45,6 @@ function dayStamp(date: Date): string {
   }).format(date);
   return parts.replaceAll('-', '');
 }
-
-/** Where each decision takes a ticket, and from which statuses it may be taken. */
-const DECISION_RULES: Record<Decision, { to: TicketStatus; from: readonly TicketStatus[] }> = {
-  approve: { to: 'approved', from: ['submitted', 'in_review'] },
-  reject: { to: 'rejected', from: ['submitted', 'in_review'] },
-  request_changes: { to: 'changes_requested', from: ['submitted', 'in_review'] },
-};
 
 /** The statuses a reviewer can decide from. */
 export const DECIDABLE_STATUSES: readonly TicketStatus[] = [
@@ -144,39 +138,45 @@ export class BuiltinDesk implements SupportDesk {
   }
 
   /**
-   * Read, change, write only if nobody changed it meanwhile (with what the recorders add, in one
-   * commit); on a race, read again and redo.
+   * Applies `change` to the stored ticket, committed together with what the recorders add for its
+   * event; on a race with another writer, to the newer ticket.
    */
   private async update<E extends TicketEvent>(
     id: string,
     change: (current: Ticket) => { status: TicketStatus; fields?: TicketFields; entry: Omit<TicketHistoryEntry, 'at'> },
     eventOf: (next: Ticket) => E,
   ): Promise<{ event: E }> {
-    for (;;) {
-      const record = await this.store.get<Ticket>(TICKET + id);
-      if (!record) throw new DeskError('ticket_not_found', `no ticket ${id}`);
-      const { status, fields, entry } = change(record.value);
-      const at = this.clock.now().toISOString();
-      const next = ticketSchema.parse({
-        ...record.value,
-        status,
-        fields: fields ?? record.value.fields,
-        history: [...record.value.history, withoutUndefined({ ...entry, at })],
-        updatedAt: at,
-      });
-      const event = eventOf(next);
-      const recorders = [...this.recorders];
-      const recorded = await Promise.all(recorders.map((recorder) => recorder.record(event)));
-      try {
-        await this.store.commit([{ key: TICKET + id, value: next, expected: record.version }, ...recorded.flat()]);
-        recorders.forEach((recorder, i) => {
-          if (recorded[i]?.length) recorder.afterCommit();
+    const recorders = [...this.recorders];
+    let event: E | undefined;
+    let recorded: StoreWrite[][] = [];
+    await updateWithRetry<Ticket>(
+      this.store,
+      TICKET + id,
+      (current) => {
+        if (!current) throw new DeskError('ticket_not_found', `no ticket ${id}`);
+        const { status, fields, entry } = change(current);
+        const at = this.clock.now().toISOString();
+        return ticketSchema.parse({
+          ...current,
+          status,
+          fields: fields ?? current.fields,
+          history: [...current.history, withoutUndefined({ ...entry, at })],
+          updatedAt: at,
         });
-        return { event };
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-      }
-    }
+      },
+      {
+        alongside: async (next) => {
+          event = eventOf(next);
+          const current = event;
+          recorded = await Promise.all(recorders.map((recorder) => recorder.record(current)));
+          return recorded.flat();
+        },
+      },
+    );
+    recorders.forEach((recorder, i) => {
+      if (recorded[i]?.length) recorder.afterCommit();
+    });
+    return { event: event as E };
   }
 
   private async emit(event: TicketEvent): Promise<void> {
@@ -191,26 +191,22 @@ export class BuiltinDesk implements SupportDesk {
 
   async fileTicket(request: TicketRequest, idempotencyKey: string): Promise<Ticket> {
     const id = await this.claimId('UB', idempotencyKey);
-    const existing = await this.getTicket(id);
-    if (existing) return existing;
     const now = this.clock.now().toISOString();
-    const ticket = ticketSchema.parse({
-      id,
-      ...request,
-      status: 'submitted',
-      history: [{ at: now, status: 'submitted', by: `merchant:${request.userId}` }],
-      createdAt: now,
-      updatedAt: now,
-    });
-    try {
-      await this.store.put(TICKET + id, ticket, { expected: null });
-    } catch (error) {
-      // Another delivery of the same confirmation wrote it first: theirs is the same ticket.
-      if (!(error instanceof VersionConflictError)) throw error;
-      return (await this.getTicket(id)) as Ticket;
-    }
-    await this.emit({ type: 'filed', ticket });
-    return ticket;
+    // Another delivery of the same confirmation may have filed it already: theirs is the same ticket.
+    const filed = await updateWithRetry<Ticket>(this.store, TICKET + id, (existing) =>
+      existing
+        ? undefined
+        : ticketSchema.parse({
+            id,
+            ...request,
+            status: 'submitted',
+            history: [{ at: now, status: 'submitted', by: `merchant:${request.userId}` }],
+            createdAt: now,
+            updatedAt: now,
+          }),
+    );
+    if (filed!.changed) await this.emit({ type: 'filed', ticket: filed!.value });
+    return filed!.value;
   }
 
   async getTicket(id: string): Promise<Ticket | undefined> {
@@ -233,11 +229,11 @@ export class BuiltinDesk implements SupportDesk {
     idempotencyKey: string,
   ): Promise<CallbackRequest> {
     const id = await this.claimId('CB', idempotencyKey);
-    const existing = await this.store.get<CallbackRequest>(CALLBACK + id);
-    if (existing) return existing.value;
     const callback: CallbackRequest = { id, ...request, createdAt: this.clock.now().toISOString() };
-    await this.store.put(CALLBACK + id, callback);
-    return callback;
+    const stored = await updateWithRetry<CallbackRequest>(this.store, CALLBACK + id, (existing) =>
+      existing ? undefined : callback,
+    );
+    return stored!.value;
   }
 
   async listCallbacks(): Promise<CallbackRequest[]> {
@@ -250,21 +246,17 @@ export class BuiltinDesk implements SupportDesk {
    * A claim that loses the race reads the winner's id.
    */
   private async claimId(prefix: string, idempotencyKey: string): Promise<string> {
-    const claimKey = `${CLAIM}${prefix}/${idempotencyKey}`;
-    const claimed = await this.store.get<string>(claimKey);
-    if (claimed) return claimed.value;
-    const day = dayStamp(this.clock.now());
-    const sequence = await this.store.increment(`${SEQUENCE}${prefix}/${day}`);
-    const id = `${prefix}-${day}-${String(sequence).padStart(4, '0')}`;
-    try {
-      await this.store.put(claimKey, id, { expected: null });
-      return id;
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      const winner = await this.store.get<string>(claimKey);
-      if (!winner) throw error;
-      return winner.value;
-    }
+    const claimed = await updateWithRetry<string>(
+      this.store,
+      `${CLAIM}${prefix}/${idempotencyKey}`,
+      async (earlier) => {
+        if (earlier) return undefined;
+        const day = dayStamp(this.clock.now());
+        const sequence = await this.store.increment(`${SEQUENCE}${prefix}/${day}`);
+        return `${prefix}-${day}-${String(sequence).padStart(4, '0')}`;
+      },
+    );
+    return claimed!.value;
   }
 }
 

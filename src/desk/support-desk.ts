@@ -32,6 +32,18 @@ export const DECISIONS = ['approve', 'reject', 'request_changes'] as const;
 export const DECISION_NOTE_MAX = 1000;
 export type Decision = (typeof DECISIONS)[number];
 
+/** Where each decision takes a ticket, and from which statuses it may be taken: every desk's one rule. */
+export const DECISION_RULES: Readonly<Record<Decision, { to: TicketStatus; from: readonly TicketStatus[] }>> = {
+  approve: { to: 'approved', from: ['submitted', 'in_review'] },
+  reject: { to: 'rejected', from: ['submitted', 'in_review'] },
+  request_changes: { to: 'changes_requested', from: ['submitted', 'in_review'] },
+};
+
+/** The decision that takes a ticket to this status; undefined for statuses no decision leads to. */
+export function decisionLeadingTo(status: TicketStatus): Decision | undefined {
+  return DECISIONS.find((decision) => DECISION_RULES[decision].to === status);
+}
+
 export interface DecisionInput {
   decision: Decision;
   /** The reviewer's words to the merchant (required for reject and request_changes). */

@@ -1,12 +1,12 @@
 /**
- * Recognises short answers: yes/no, skip, a choice, a command, a field name.
- * Both languages' words are accepted whatever the conversation's language: a Chinese-speaking
- * merchant may well type "ok". Matching is on the whole normalised message.
+ * Recognises short answers: yes/no, skip, a choice, a command, a field name, in the words a form
+ * or the bot brings (see FormVocabulary). Both languages' words are accepted whatever the
+ * conversation's language: a Chinese-speaking merchant may well type "ok". Matching is on the
+ * whole normalised message.
  */
-import { COMMANDS, type CommandName, EDIT_PREFIXES, NO, SKIP, YES } from '../../dialogs/vocabulary.ts';
 import { t } from '../i18n/translate.ts';
 import { LOCALES } from '../validation/ticket.ts';
-import type { ChoiceOption, Phrases, SlotDefinition } from './form-definition.ts';
+import type { ChoiceOption, FormVocabulary, Phrases, SlotDefinition } from './form-definition.ts';
 
 /** Full-width to half-width, lower case, edge punctuation/emoji and inner spacing folded. */
 export function normalizeAnswer(text: string): string {
@@ -22,13 +22,6 @@ export function normalizeAnswer(text: string): string {
 function phraseSet(phrases: Phrases): Set<string> {
   return new Set(LOCALES.flatMap((lng) => phrases[lng].map(normalizeAnswer)));
 }
-
-const yesWords = phraseSet(YES);
-const noWords = phraseSet(NO);
-const skipWords = phraseSet(SKIP);
-const commandWords = Object.entries(COMMANDS).map(
-  ([name, phrases]) => [name as CommandName, phraseSet(phrases)] as const,
-);
 
 function matches(words: Set<string>, text: string): boolean {
   const answer = normalizeAnswer(text);
@@ -64,11 +57,6 @@ function meaningInside<T>(answer: string, index: PhraseIndex<T>): T | undefined 
   return found.size === 1 ? [...found][0] : undefined;
 }
 
-const yesNoIndex = phraseIndex([
-  ...[...yesWords].map((p) => [p, true] as const),
-  ...[...noWords].map((p) => [p, false] as const),
-]);
-
 /** Every way to name a choice option or a slot: its words in both languages and its label. */
 function namesOf(words: Phrases | undefined, label: string): Set<string> {
   const names = words ? phraseSet(words) : new Set<string>();
@@ -100,32 +88,17 @@ function slotNamesOf(slot: SlotDefinition): Set<string> {
   return names;
 }
 
-/** The whole message is just a yes or a no word ("好的", "ok", "不"). */
-export function isBareYesNo(text: string): boolean {
-  return matches(yesWords, text) || matches(noWords, text);
-}
-
-export function parseYesNo(text: string): boolean | undefined {
-  if (matches(yesWords, text)) return true;
-  if (matches(noWords, text)) return false;
-  return meaningInside(normalizeAnswer(text), yesNoIndex);
-}
-
-/** "跳过", "没有邮箱", "no email": a skip word in a message that holds no value. */
-export function isSkip(text: string): boolean {
-  if (matches(skipWords, text)) return true;
-  const answer = normalizeAnswer(text);
-  if (/[@\d]|:\/\//.test(answer)) return false;
-  const words = ` ${answer.replace(/[^\p{L}\p{N}/]+/gu, ' ')} `;
-  return [...skipWords].some((w) =>
-    /^[a-z/ ]+$/.test(w) ? words.includes(` ${w} `) : [...w].length >= 2 && answer.includes(w),
+/** Recognises the commands in `commands` (each matched as the whole message): a command's name, or undefined. */
+export function createCommandRecognizer<Name extends string>(
+  commands: Readonly<Record<Name, Phrases>>,
+): (text: string) => Name | undefined {
+  const words = (Object.entries(commands) as [Name, Phrases][]).map(
+    ([name, phrases]) => [name, phraseSet(phrases)] as const,
   );
-}
-
-export function recognizeCommand(text: string): CommandName | undefined {
-  if (normalizeAnswer(text) === '' && text.normalize('NFKC').trim() === '') return undefined;
-  for (const [name, words] of commandWords) if (matches(words, text)) return name;
-  return undefined;
+  return (text) => {
+    if (normalizeAnswer(text) === '' && text.normalize('NFKC').trim() === '') return undefined;
+    return words.find(([, phrases]) => matches(phrases, text))?.[0];
+  };
 }
 
 /** Picks an option by its number (1-based), its label in either language, or a synonym. */
@@ -138,15 +111,57 @@ export function parseChoice(options: readonly ChoiceOption[], text: string): str
   return exact.get(answer) ?? meaningInside(answer, inside);
 }
 
-/**
- * Finds the slot a merchant names when editing from the summary: by its number in the
- * summary list, its label, or one of its names ("改电话", "change phone").
- */
-export function findSlotByName(slots: readonly SlotDefinition[], text: string): SlotDefinition | undefined {
-  let answer = normalizeAnswer(text);
-  const prefix = EDIT_PREFIXES.find((p) => answer.startsWith(p));
-  if (prefix) answer = answer.slice(prefix.length).trim();
-  const index = Number.parseInt(answer, 10);
-  if (/^\d+$/.test(answer)) return index >= 1 && index <= slots.length ? slots[index - 1] : undefined;
-  return slots.find((slot) => slotNamesOf(slot).has(answer));
+/** Reads answers with one form's words; built once per form, since its word lists are static. */
+export class AnswerReader {
+  private readonly yesWords: Set<string>;
+  private readonly noWords: Set<string>;
+  private readonly skipWords: Set<string>;
+  private readonly yesNoIndex: PhraseIndex<boolean>;
+  private readonly editPrefixes: readonly string[];
+
+  constructor(vocabulary: FormVocabulary) {
+    this.yesWords = phraseSet(vocabulary.yes);
+    this.noWords = phraseSet(vocabulary.no);
+    this.skipWords = phraseSet(vocabulary.skip);
+    this.yesNoIndex = phraseIndex([
+      ...[...this.yesWords].map((p) => [p, true] as const),
+      ...[...this.noWords].map((p) => [p, false] as const),
+    ]);
+    this.editPrefixes = vocabulary.editPrefixes.map(normalizeAnswer);
+  }
+
+  /** The whole message is just a yes or a no word ("好的", "ok", "不"). */
+  isBareYesNo(text: string): boolean {
+    return matches(this.yesWords, text) || matches(this.noWords, text);
+  }
+
+  parseYesNo(text: string): boolean | undefined {
+    if (matches(this.yesWords, text)) return true;
+    if (matches(this.noWords, text)) return false;
+    return meaningInside(normalizeAnswer(text), this.yesNoIndex);
+  }
+
+  /** "跳过", "没有邮箱", "no email": a skip word in a message that holds no value. */
+  isSkip(text: string): boolean {
+    if (matches(this.skipWords, text)) return true;
+    const answer = normalizeAnswer(text);
+    if (/[@\d]|:\/\//.test(answer)) return false;
+    const words = ` ${answer.replace(/[^\p{L}\p{N}/]+/gu, ' ')} `;
+    return [...this.skipWords].some((w) =>
+      /^[a-z/ ]+$/.test(w) ? words.includes(` ${w} `) : [...w].length >= 2 && answer.includes(w),
+    );
+  }
+
+  /**
+   * Finds the slot a merchant names when editing from the summary: by its number in the
+   * summary list, its label, or one of its names ("改电话", "change phone").
+   */
+  findSlotByName(slots: readonly SlotDefinition[], text: string): SlotDefinition | undefined {
+    let answer = normalizeAnswer(text);
+    const prefix = this.editPrefixes.find((p) => answer.startsWith(p));
+    if (prefix) answer = answer.slice(prefix.length).trim();
+    const index = Number.parseInt(answer, 10);
+    if (/^\d+$/.test(answer)) return index >= 1 && index <= slots.length ? slots[index - 1] : undefined;
+    return slots.find((slot) => slotNamesOf(slot).has(answer));
+  }
 }

@@ -8,7 +8,44 @@ import type { Locale } from '../validation/ticket.ts';
 /** Words a merchant may use for something, per language. */
 export type Phrases = Readonly<Record<Locale, readonly string[]>>;
 
+/**
+ * The words a form understands around its answers. The engine knows none itself: each form
+ * brings its own (both languages' words are accepted whatever the conversation's language).
+ */
+export interface FormVocabulary {
+  yes: Phrases;
+  no: Phrases;
+  /** Skipping an optional question ("跳过", "skip"). */
+  skip: Phrases;
+  /** Asking to change something at the summary, without naming the field yet. */
+  edit: Phrases;
+  /** What people put before a field's name when they want to change it ("改电话", "change my phone"). */
+  editPrefixes: readonly string[];
+  /** Words that say an earlier answer was wrong ("写错了", "sorry"). */
+  correctionCues: Phrases;
+  /** Where a corrected value starts: after the last of these ("应该是", " is "). */
+  correctionValueMarkers: readonly string[];
+}
+
 export type SlotValues = Record<string, unknown>;
+
+/**
+ * How a slot gets its value, declared per slot (as Rasa's slot mappings). Every slot is asked in
+ * its turn, so each maps from text; entity mappings add the values a merchant volunteers.
+ */
+export type SlotMapping =
+  /**
+   * When the slot is asked, the message is its answer, checked by the slot's kind. `freeText`:
+   * nearly any message fits (a name, a description), so a short reply is taken as the answer
+   * rather than read for an intent.
+   */
+  | { from: 'text'; freeText?: boolean }
+  /**
+   * An entity of this type (as language understanding names it) fills the slot when it is asked;
+   * with `anyTurn`, in any message, the one that starts the form included. An entity never
+   * replaces an earlier answer unless the merchant says it is a correction.
+   */
+  | { from: 'entity'; type: string; anyTurn?: boolean };
 
 interface SlotBase {
   /** Unique within the form; also the key in the collected values. */
@@ -19,10 +56,10 @@ interface SlotBase {
   label: string;
   /** Words that name this slot when the merchant wants to change it ("电话", "phone"). */
   names?: Phrases;
+  /** How the slot is filled: from the answer when asked, and from which entities. */
+  fill: readonly SlotMapping[];
   /** Only asked (and kept) when this holds for the values so far. */
   when?: (values: SlotValues) => boolean;
-  /** Takes free text (a name, a description), so nearly any message would fit it. */
-  freeText?: boolean;
   /** Optional slots accept skip words (跳过 / skip) and are stored as null. */
   optional?: boolean;
   /** Hidden from the summary and not editable there (e.g. consent). */
@@ -62,13 +99,13 @@ export interface YesNoSlot extends SlotBase {
 
 export type SlotDefinition = TextSlot | ChoiceSlot | YesNoSlot;
 
-/** What a completion can do: talk to the merchant in their language. */
+/** What an outcome handler can do: talk to the merchant in their language. */
 export interface FormCompletionContext {
   conversationId: string;
   channel: string;
   userId: string;
   locale: Locale;
-  /** Stable for one run of the form: the idempotency key of anything the completion files. */
+  /** Stable for one run of the form: the idempotency key of anything the outcome handler files. */
   runId: string;
   /** Set when the merchant corrected an earlier submission (its reference, e.g. the ticket id). */
   revising?: { reference: string };
@@ -80,15 +117,28 @@ export interface FormCompletionContext {
 export interface FormDefinition {
   id: string;
   slots: readonly SlotDefinition[];
+  vocabulary: FormVocabulary;
   /** Locale keys around the summary; without a summary the form completes after its last slot. */
   summary?: { title: string; confirmHint: string };
-  /** Called once the merchant confirms the summary; returns what the bot should remember. */
-  complete(values: SlotValues, context: FormCompletionContext): Promise<FormOutcome>;
+  /** Locale key of what "help" says while this form is asking; the bot's own help when absent. */
+  help?: string;
 }
 
 export interface FormOutcome {
   /** e.g. the ticket id, remembered for later turns. */
   reference?: string;
+}
+
+/**
+ * What a form's answers lead to once the merchant has confirmed them (filing a ticket, looking
+ * up a status): product code, kept out of the form's data. Returns what the bot should remember.
+ */
+export type FormOutcomeHandler = (values: SlotValues, context: FormCompletionContext) => Promise<FormOutcome>;
+
+/** A form as the engine runs it: its definition (data) and the handler of its outcome. */
+export interface FormWithOutcome {
+  definition: FormDefinition;
+  onComplete: FormOutcomeHandler;
 }
 
 /** The slots that apply to these values, in order. */

@@ -2,23 +2,28 @@
  * The generic form engine: one botbuilder-dialogs Dialog that runs any FormDefinition.
  * Each turn it takes the answer to the pending slot, validates it, re-asks with the reason,
  * and once every applicable slot is filled shows the summary, where the merchant confirms or
- * names a field to change. Global commands (cancel, help, …) are handled by the bot before
- * the dialog runs; "back" is form logic and lives here.
+ * names a field to change; then hands the answers to the form's outcome handler. Global
+ * commands (cancel, help, …) are handled by the bot before the dialog runs, on the active form;
+ * "back" is form logic and lives here.
  */
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { t } from '../i18n/translate.ts';
 import type { Locale } from '../validation/ticket.ts';
-import { findSlotByName, isSkip } from './answer-matching.ts';
+import { AnswerReader } from './answer-matching.ts';
+import { type Correction, createCorrectionParser } from './corrections.ts';
 import {
   applicableSlots,
   type FormDefinition,
   type FormOutcome,
+  type FormOutcomeHandler,
+  type FormWithOutcome,
   type SlotDefinition,
   type SlotValues,
 } from './form-definition.ts';
 import { readSummaryAnswer, renderSummary, summarySlots } from './form-summary.ts';
 import { sendReply } from './send-reply.ts';
+import { type FoundEntity, mapsFromText, takesFreeText, valuesFromEntities } from './slot-mappings.ts';
 import { checkSlotAnswer, checkSlotValue, describeValue, optionLines, promptFor } from './slot-prompts.ts';
 
 /** After this many failed answers to one slot, the merchant is offered a person. */
@@ -56,12 +61,47 @@ export interface FormDialogServices {
   reportError(error: unknown, code: string): void;
 }
 
+/** Where a form stands, for deciding what a message means (see bot/message-interpreter.ts). */
+export interface FormPosition {
+  /** Whether the text would be accepted as the answer to the pending question. */
+  accepts(text: string): boolean;
+  /** The pending question takes free text (a name, a description): nearly anything fits it. */
+  pendingIsFreeText: boolean;
+  /** The earlier answer this text corrects ("电话写错了，应该是…"), if it is a correction. */
+  correction(text: string): Correction | undefined;
+  /**
+   * The values the entities of a message give, by the slots' mappings: the pending slot, and
+   * empty slots that take their entity at any turn. An entity never silently replaces an earlier answer.
+   */
+  fillable(entities: readonly FoundEntity[]): SlotValues;
+}
+
+/** What a form takes from a message before it has started. */
+export interface StartingPosition {
+  /** The message is just a yes or a no: outside a form it answers nothing. */
+  isBareYesNo(text: string): boolean;
+  /** Values for the slots that take their entity at any turn, to fill before the first question. */
+  prefill(entities: readonly FoundEntity[]): SlotValues;
+}
+
 export class FormDialog extends Dialog<FormDialogOptions> {
+  readonly form: FormDefinition;
+  private readonly onComplete: FormOutcomeHandler;
+  /** Reads answers in this form's words. */
+  private readonly reader: AnswerReader;
+  private readonly parseCorrection: ReturnType<typeof createCorrectionParser>;
+
   constructor(
-    private readonly form: FormDefinition,
+    { definition: form, onComplete }: FormWithOutcome,
     private readonly services: FormDialogServices,
   ) {
     super(form.id);
+    this.form = form;
+    this.onComplete = onComplete;
+    const unasked = form.slots.find((slot) => !mapsFromText(slot));
+    if (unasked) throw new Error(`form ${form.id}: slot ${unasked.name} is asked, so it needs a text mapping`);
+    this.reader = new AnswerReader(form.vocabulary);
+    this.parseCorrection = createCorrectionParser(form.vocabulary);
   }
 
   async beginDialog(dc: DialogContext, options?: FormDialogOptions): Promise<DialogTurnResult> {
@@ -82,11 +122,11 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   /** Whether this text would be accepted as the answer to what the form is waiting for. */
   accepts(instance: DialogInstance, text: string): boolean {
     const state = instance.state as FormRunState;
-    if (state.phase === 'pickField') return findSlotByName(this.summarySlots(state), text) !== undefined;
-    if (state.phase === 'summary') return readSummaryAnswer(this.form, state.values, text) !== undefined;
+    if (state.phase === 'pickField') return this.reader.findSlotByName(this.summarySlots(state), text) !== undefined;
+    if (state.phase === 'summary') return readSummaryAnswer(this.form, this.reader, state.values, text) !== undefined;
     if (!state.current) return false;
     const slot = this.slot(state.current);
-    return (slot.optional === true && isSkip(text)) || checkSlotAnswer(slot, text).ok;
+    return (slot.optional === true && this.reader.isSkip(text)) || checkSlotAnswer(slot, this.reader, text).ok;
   }
 
   /**
@@ -105,7 +145,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     const state = dc.activeDialog!.state as FormRunState;
     const slot = this.slot(slotName);
     const locale = this.services.localeOf(dc.context);
-    const checked = checkSlotAnswer(slot, valueText);
+    const checked = checkSlotAnswer(slot, this.reader, valueText);
     if (!checked.ok) {
       const lines = [t(locale, checked.errorKey), ...checked.hintKeys.map((key) => t(locale, key))];
       await sendReply(dc.context, lines.join('\n'));
@@ -117,18 +157,30 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     return this.continueAfterChange(dc, state, filled);
   }
 
-  /** Where this form stands, for deciding what a message means (see bot/message-interpreter.ts). */
-  position(instance: DialogInstance) {
+  /** Where this form stands, for deciding what a message means. */
+  position(instance: DialogInstance): FormPosition {
     const state = instance.state as FormRunState;
     const pending = state.phase === 'asking' && state.current ? this.slot(state.current) : undefined;
     return {
-      accepts: (text: string) => this.accepts(instance, text),
-      pendingIsFreeText: pending?.freeText === true,
-      namedSlots: applicableSlots(this.form, state.values).filter((s) => !s.hiddenInSummary),
-      fillable: (values: SlotValues) =>
-        Object.fromEntries(
-          Object.entries(values).filter(([name]) => state.values[name] === undefined || name === pending?.name),
+      accepts: (text) => this.accepts(instance, text),
+      pendingIsFreeText: pending !== undefined && takesFreeText(pending),
+      // Only fields the merchant can see in the summary can be named to correct them.
+      correction: (text) => this.parseCorrection(this.summarySlots(state), text),
+      fillable: (entities) =>
+        valuesFromEntities(
+          this.form.slots,
+          entities,
+          (slot, mapping) =>
+            slot.name === pending?.name || (mapping.anyTurn === true && state.values[slot.name] === undefined),
         ),
+    };
+  }
+
+  /** What this form takes from a message that would start it. */
+  startingPosition(): StartingPosition {
+    return {
+      isBareYesNo: (text) => this.reader.isBareYesNo(text),
+      prefill: (entities) => valuesFromEntities(this.form.slots, entities, (_, mapping) => mapping.anyTurn === true),
     };
   }
 
@@ -136,7 +188,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     const filled: SlotDefinition[] = [];
     for (const [name, value] of Object.entries(values)) {
       const slot = this.form.slots.find((s) => s.name === name);
-      const checked = slot && value !== undefined ? checkSlotValue(slot, value) : undefined;
+      const checked = slot && value !== undefined ? checkSlotValue(slot, this.reader, value) : undefined;
       if (!slot || !checked?.ok) continue;
       state.values[name] = checked.value;
       if (state.phase === 'asking' && state.current !== name) state.answered = [...state.answered, name];
@@ -239,7 +291,10 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     if (!state.current) return this.askNext(dc, state);
     const slot = this.slot(state.current);
     const locale = this.services.localeOf(dc.context);
-    const checked = slot.optional && isSkip(text) ? { ok: true as const, value: null } : checkSlotAnswer(slot, text);
+    const checked =
+      slot.optional && this.reader.isSkip(text)
+        ? { ok: true as const, value: null }
+        : checkSlotAnswer(slot, this.reader, text);
     if (!checked.ok) {
       state.tries += 1;
       const lines = [
@@ -322,7 +377,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
 
   private async onSummaryAnswer(dc: DialogContext, state: FormRunState, text: string): Promise<DialogTurnResult> {
     const locale = this.services.localeOf(dc.context);
-    const answer = readSummaryAnswer(this.form, state.values, text);
+    const answer = readSummaryAnswer(this.form, this.reader, state.values, text);
     if (answer?.kind === 'confirm') return this.complete(dc, state);
     if (answer?.kind === 'edit' && answer.field) return this.askToChange(dc, state, answer.field);
     if (answer?.kind === 'edit') {
@@ -338,7 +393,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   }
 
   private async onFieldPicked(dc: DialogContext, state: FormRunState, text: string): Promise<DialogTurnResult> {
-    const field = findSlotByName(this.summarySlots(state), text);
+    const field = this.reader.findSlotByName(this.summarySlots(state), text);
     if (field) return this.askToChange(dc, state, field);
     await sendReply(dc.context, t(this.services.localeOf(dc.context), 'form:fieldNotFound'));
     return Dialog.EndOfTurn;
@@ -357,7 +412,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     const locale = this.services.localeOf(dc.context);
     let outcome: FormOutcome;
     try {
-      outcome = await this.form.complete(state.values, {
+      outcome = await this.onComplete(state.values, {
         conversationId: activity.conversation.id,
         channel: activity.channelId,
         userId: activity.from.id,

@@ -2,10 +2,9 @@
  * The summary at the end of a form: what the merchant reads back, and what their reply to it
  * means (submit, or change a field — named or not yet).
  */
-import { EDIT } from '../../dialogs/vocabulary.ts';
 import { t } from '../i18n/translate.ts';
 import { LOCALES, type Locale } from '../validation/ticket.ts';
-import { findSlotByName, normalizeAnswer, parseYesNo } from './answer-matching.ts';
+import { type AnswerReader, normalizeAnswer } from './answer-matching.ts';
 import { applicableSlots, type FormDefinition, type SlotDefinition, type SlotValues } from './form-definition.ts';
 import { describeValue } from './slot-prompts.ts';
 
@@ -40,14 +39,21 @@ export function renderSummary(
 export type SummaryAnswer = { kind: 'confirm' } | { kind: 'edit'; field?: SlotDefinition };
 
 /** What a reply to the summary asks for, or undefined when it is not a reply to it. */
-export function readSummaryAnswer(form: FormDefinition, values: SlotValues, text: string): SummaryAnswer | undefined {
-  const field = findSlotByName(summarySlots(form, values), text);
+export function readSummaryAnswer(
+  form: FormDefinition,
+  reader: AnswerReader,
+  values: SlotValues,
+  text: string,
+): SummaryAnswer | undefined {
+  const field = reader.findSlotByName(summarySlots(form, values), text);
   if (field) return { kind: 'edit', field };
   const answer = normalizeAnswer(text);
-  const yesNo = parseYesNo(text);
+  const yesNo = reader.parseYesNo(text);
   const confirmLabels = LOCALES.map((lng) => normalizeAnswer(t(lng, 'form:action.confirm')));
   if (yesNo === true || confirmLabels.includes(answer)) return { kind: 'confirm' };
-  const editWords = LOCALES.flatMap((lng) => [...EDIT[lng], t(lng, 'form:action.edit')]).map(normalizeAnswer);
+  const editWords = LOCALES.flatMap((lng) => [...form.vocabulary.edit[lng], t(lng, 'form:action.edit')]).map(
+    normalizeAnswer,
+  );
   if (yesNo === false || editWords.includes(answer)) return { kind: 'edit' };
   return undefined;
 }

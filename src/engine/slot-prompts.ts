@@ -4,13 +4,13 @@
 import { t } from '../i18n/translate.ts';
 import { checkField } from '../validation/fields.ts';
 import type { Locale } from '../validation/ticket.ts';
-import { parseChoice, parseYesNo } from './answer-matching.ts';
+import { type AnswerReader, parseChoice } from './answer-matching.ts';
 import { applicableSlots, type FormDefinition, type SlotDefinition, type SlotValues } from './form-definition.ts';
 
 export type SlotCheck = { ok: true; value: unknown } | { ok: false; errorKey: string; hintKeys: string[] };
 
-/** Checks an answer against a slot: its zod rule, its options, or yes/no. */
-export function checkSlotAnswer(slot: SlotDefinition, text: string): SlotCheck {
+/** Checks an answer against a slot: its zod rule, its options, or yes/no (in the form's words). */
+export function checkSlotAnswer(slot: SlotDefinition, reader: AnswerReader, text: string): SlotCheck {
   switch (slot.kind) {
     case 'text': {
       const result = checkField(slot.schema, text);
@@ -21,7 +21,7 @@ export function checkSlotAnswer(slot: SlotDefinition, text: string): SlotCheck {
       return value !== undefined ? { ok: true, value } : { ok: false, errorKey: 'form:choiceInvalid', hintKeys: [] };
     }
     case 'yesno': {
-      const value = parseYesNo(text);
+      const value = reader.parseYesNo(text);
       return value !== undefined ? { ok: true, value } : { ok: false, errorKey: 'form:yesNoInvalid', hintKeys: [] };
     }
   }
@@ -31,10 +31,10 @@ export function checkSlotAnswer(slot: SlotDefinition, text: string): SlotCheck {
  * Checks a value that came from elsewhere than an answer to the slot (an entity found in free
  * text, a choice's code): the same rules, so nothing unchecked is stored.
  */
-export function checkSlotValue(slot: SlotDefinition, value: unknown): SlotCheck {
+export function checkSlotValue(slot: SlotDefinition, reader: AnswerReader, value: unknown): SlotCheck {
   if (slot.kind === 'choice' && slot.options.some((o) => o.value === value)) return { ok: true, value };
   if (slot.kind === 'yesno' && typeof value === 'boolean') return { ok: true, value };
-  return checkSlotAnswer(slot, String(value));
+  return checkSlotAnswer(slot, reader, String(value));
 }
 
 /** The value as the merchant should read it back. */

@@ -3,7 +3,7 @@
  * language of one message. See DESIGN.md, "contract: language understanding".
  */
 export { createEntityExtractor, type EntityExtractor, extractEntities } from './entities.ts';
-export { detectLocale } from './locale.ts';
+export { detectLocale, writtenLocale } from './locale.ts';
 export {
   ENTITY_TYPES,
   type Entity,

@@ -37,7 +37,7 @@ export interface ClassifierOptions {
   smoothing?: number;
 }
 
-/** Chosen by cross-validation on the training phrases (`npx tsx src/nlu/calibrate.ts`). */
+/** Chosen by cross-validation on the training phrases (`npx tsx bench/nlu/calibrate.ts`). */
 export const DEFAULT_SMOOTHING = 0.1;
 /** Tokens scored per call to natural, far below where its product underflows. */
 const CHUNK = 60;

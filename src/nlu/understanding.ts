@@ -27,20 +27,20 @@ import {
 
 /**
  * Softmax temperature per language, chosen by cross-validation (lowest log-loss, see
- * calibrate.ts). Chinese needs more: its unigrams and bigrams overlap, so they double-count.
+ * bench/nlu/calibrate.ts). Chinese needs more: its unigrams and bigrams overlap, so they double-count.
  */
 export const DEFAULT_TEMPERATURES: Record<Locale, number> = { 'zh-CN': 2, 'en-US': 1 };
 
 /**
  * Below this confidence the caller should ask a clarifying question instead of acting. Chosen by
- * cross-validation on the training phrases (calibrate.ts): below it, fewer than about half of the
+ * cross-validation on the training phrases (bench/nlu/calibrate.ts): below it, fewer than about half of the
  * predictions are right. The share of evaluation messages under it is in dialogs/nlu/TOKENIZER.md.
  */
 export const CLARIFY_BELOW = 0.6;
 
 /**
  * Share of the held-out evaluation messages whose confidence is below CLARIFY_BELOW, as measured
- * by evaluate.ts (a test keeps this in step with the data).
+ * by bench/nlu/evaluate.ts (a test keeps this in step with the data).
  */
 export const MEASURED_CLARIFY_SHARE: Record<Locale, number> = { 'zh-CN': 9 / 198, 'en-US': 9 / 198 };
 

@@ -7,7 +7,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { SupportDesk } from '../desk/support-desk.ts';
 import type { Clock } from '../platform/clock-and-ids.ts';
-import { VersionConflictError, type VersionedStore } from '../storage/versioned-store.ts';
+import { updateWithRetry } from '../storage/update-with-retry.ts';
+import type { VersionedStore } from '../storage/versioned-store.ts';
 import type { Ticket } from '../validation/ticket.ts';
 
 /** Wrong tries allowed before waiting starts. */
@@ -40,16 +41,14 @@ export function createStatusLookup(deps: { desk: SupportDesk; store: VersionedSt
   ];
 
   async function recordFailure(key: string, nowMs: number): Promise<void> {
-    for (;;) {
-      const record = await deps.store.get<Failures>(key);
-      const next = { count: (record?.value.count ?? 0) + 1, lastAt: nowMs };
-      try {
-        await deps.store.put(key, next, { expected: record?.version ?? null, ttlMs: FAILURE_MEMORY_MS });
-        return;
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error;
-      }
-    }
+    await updateWithRetry<Failures>(
+      deps.store,
+      key,
+      (failures) => ({ count: (failures?.count ?? 0) + 1, lastAt: nowMs }),
+      {
+        ttlMs: FAILURE_MEMORY_MS,
+      },
+    );
   }
 
   return {

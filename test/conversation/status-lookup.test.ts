@@ -54,12 +54,53 @@ describe('status from another conversation', () => {
     expect(await elsewhere.sayText('5678')).toContain('尝试次数太多了');
   });
 
+  it('「上一步」 goes back within the lookup', async () => {
+    const elsewhere = await fileFromAnotherChat();
+    await playTranscript(elsewhere, [
+      ['查询解绑进度', '请发送工单号'],
+      ['上一步', ['已经是第一个问题了', '请发送工单号']],
+      ['UB-20261125-0001', '手机号的后 4 位'],
+      ['上一步', ['请发送工单号', '当前填写的是：UB-20261125-0001']],
+      ['UB-20261125-0001', '手机号的后 4 位'],
+      ['5678', '工单 UB-20261125-0001 的进度：已提交，等待审核'],
+    ]);
+  });
+
+  it('「重新开始」 starts the lookup over', async () => {
+    const elsewhere = await fileFromAnotherChat();
+    await playTranscript(elsewhere, [
+      ['进度', '请发送工单号'],
+      ['UB-20261125-0001', '手机号的后 4 位'],
+      ['重新开始', ['从头开始', '请发送工单号']],
+    ]);
+  });
+
+  it('「帮助」 explains the lookup, then asks the same question again', async () => {
+    const elsewhere = await fileFromAnotherChat();
+    await playTranscript(elsewhere, [
+      ['进度', '请发送工单号'],
+      ['UB-20261125-0001', '手机号的后 4 位'],
+      ['帮助', ['查询进度需要工单号', '手机号的后 4 位']],
+      ['5678', '工单 UB-20261125-0001 的进度'],
+    ]);
+  });
+
   it('in English', async () => {
     const elsewhere = await fileFromAnotherChat();
     await playTranscript(elsewhere, [
       ['status of my request', 'Please send the ticket number'],
       ['UB-20261125-0001', 'last 4 digits'],
       ['5678', 'Ticket UB-20261125-0001: submitted, waiting for review.'],
+    ]);
+  });
+
+  it('back and help in English', async () => {
+    const elsewhere = await fileFromAnotherChat();
+    await playTranscript(elsewhere, [
+      ['status', 'Please send the ticket number'],
+      ['UB-20261125-0001', 'last 4 digits'],
+      ['help', ['To look up a request I need', 'last 4 digits']],
+      ['back', ['Please send the ticket number', 'Currently: UB-20261125-0001']],
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLocale } from '../../src/nlu/locale.ts';
+import { detectLocale, writtenLocale } from '../../src/nlu/locale.ts';
 
 describe('detectLocale', () => {
   it.each([
@@ -24,4 +24,19 @@ describe('detectLocale', () => {
       expect(detectLocale(text)).toBe('zh-CN');
     },
   );
+});
+
+describe('writtenLocale', () => {
+  it('says nothing for a message without language', () => {
+    expect(writtenLocale('N5W1234567')).toBeUndefined();
+    expect(writtenLocale('data:image/png;base64,AAAA')).toBeUndefined();
+  });
+
+  it('counts English only from minEnglishWords words on, so a name or a thanks does not switch a conversation', () => {
+    expect(writtenLocale('zhang san')).toBe('en-US');
+    expect(writtenLocale('zhang san', 3)).toBeUndefined();
+    expect(writtenLocale('thanks a lot', 3)).toBeUndefined();
+    expect(writtenLocale('how do I unbind 店掌柜', 3)).toBe('en-US');
+    expect(writtenLocale('bye啦', 3)).toBe('zh-CN');
+  });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Evaluation, evaluate } from '../../src/nlu/evaluate.ts';
+import { type Evaluation, evaluate } from '../../bench/nlu/evaluate.ts';
 import {
   CLARIFY_BELOW,
   createLanguageUnderstanding,

@@ -3,10 +3,10 @@
  * `desk.decide`, at most once per event id.
  */
 import { z } from 'zod';
+import { updateWithRetry } from '../../storage/update-with-retry.ts';
 import type { VersionedStore } from '../../storage/versioned-store.ts';
-import { VersionConflictError } from '../../storage/versioned-store.ts';
 import type { TicketStatus } from '../../validation/ticket.ts';
-import { DECISIONS, type Decision, type DecisionInput, DeskError, type SupportDesk } from '../support-desk.ts';
+import { DECISION_RULES, DECISIONS, type DecisionInput, DeskError, type SupportDesk } from '../support-desk.ts';
 
 const SEEN = 'desk/inbound/';
 /** Desks retry for hours at most; a week covers any replay worth recognising. */
@@ -49,13 +49,6 @@ export const zendeskDecisionSchema = z.object({
   event_id: z.preprocess(blankAsAbsent, eventId.optional()),
 });
 
-/** The status each decision leads to (the built-in desk's rule): a repeat finds the ticket already there. */
-const TARGET: Record<Decision, TicketStatus> = {
-  approve: 'approved',
-  reject: 'rejected',
-  request_changes: 'changes_requested',
-};
-
 export interface InboundDecision {
   source: 'webhook' | 'zendesk';
   ticketId: string;
@@ -81,10 +74,13 @@ export async function applyInboundDecision(
 ): Promise<InboundOutcome> {
   const seenKey = decision.eventId ? `${SEEN}${decision.source}/${decision.eventId}` : undefined;
   if (seenKey) {
-    try {
-      await deps.store.put(seenKey, { ticketId: decision.ticketId }, { expected: null, ttlMs: SEEN_TTL_MS });
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
+    const seen = await updateWithRetry(
+      deps.store,
+      seenKey,
+      (earlier) => (earlier ? undefined : { ticketId: decision.ticketId }),
+      { ttlMs: SEEN_TTL_MS },
+    );
+    if (!seen?.changed) {
       const ticket = await deps.desk.getTicket(decision.ticketId);
       return ticket ? { kind: 'duplicate', ticketId: ticket.id, status: ticket.status } : { kind: 'not_found' };
     }
@@ -110,7 +106,7 @@ async function explain(desk: SupportDesk, decision: InboundDecision, error: Desk
   const last = ticket.history.at(-1);
   const sameFields = sameSet(last?.fields ?? [], decision.input.fields ?? []);
   if (
-    ticket.status === TARGET[decision.input.decision] &&
+    ticket.status === DECISION_RULES[decision.input.decision].to &&
     (decision.input.decision !== 'request_changes' || sameFields)
   ) {
     return { kind: 'duplicate', ticketId: ticket.id, status: ticket.status };

@@ -5,7 +5,7 @@
  */
 import { t } from '../../i18n/translate.ts';
 import { type Locale, type Ticket, type TicketFields, ticketDocumentsSchema } from '../../validation/ticket.ts';
-import type { Decision } from '../support-desk.ts';
+import { DECISION_RULES, DECISIONS, type Decision } from '../support-desk.ts';
 
 /** Ticket values that can fill a Zendesk custom field. */
 export const ZENDESK_CUSTOM_FIELD_SOURCES = [
@@ -24,12 +24,17 @@ export type ZendeskCustomFieldIds = Partial<Record<ZendeskCustomFieldSource, num
 
 export const ZENDESK_BASE_TAG = 'pos-unbind';
 
-/** Zendesk status and tags after each of our decisions: solved when final, pending while the merchant acts. */
-const DECISION_UPDATES: Record<Decision, { status: string; tag: string }> = {
-  approve: { status: 'solved', tag: 'unbind-approved' },
-  reject: { status: 'solved', tag: 'unbind-rejected' },
-  request_changes: { status: 'pending', tag: 'unbind-changes-requested' },
+/** Zendesk's status after each of our decisions: solved when final, pending while the merchant acts. */
+const ZENDESK_STATUS_AFTER: Record<Decision, string> = {
+  approve: 'solved',
+  reject: 'solved',
+  request_changes: 'pending',
 };
+
+/** The tag that marks a ticket with the status a decision took it to (`unbind-changes-requested`). */
+function decisionTag(decision: Decision): string {
+  return `unbind-${DECISION_RULES[decision].to.replaceAll('_', '-')}`;
+}
 
 /** The document links of a ticket, in the contract's order. */
 const DOCUMENTS = ticketDocumentsSchema.keyof().options;
@@ -121,21 +126,19 @@ export function zendeskDecisionBody(
   details: { note?: string; fields?: string[]; by: string },
   locale: Locale,
 ) {
-  const update = DECISION_UPDATES[decision];
+  const tag = decisionTag(decision);
   const fieldNames = (details.fields ?? []).map((f) => t(locale, `unbind:label.${f}`)).join(', ');
   const lines = [
     t(locale, `outbox:zendesk.decided.${decision}`, { fields: fieldNames }),
     ...(details.note ? [t(locale, 'outbox:zendesk.note', { note: details.note })] : []),
     t(locale, 'outbox:zendesk.decidedBy', { by: details.by }),
   ];
-  const others = Object.values(DECISION_UPDATES)
-    .map((u) => u.tag)
-    .filter((tag) => tag !== update.tag);
+  const others = DECISIONS.map(decisionTag).filter((other) => other !== tag);
   return {
     ticket: {
       comment: { body: lines.join('\n'), public: false },
-      status: update.status,
-      additional_tags: [update.tag],
+      status: ZENDESK_STATUS_AFTER[decision],
+      additional_tags: [tag],
       remove_tags: others,
     },
   };
@@ -154,7 +157,7 @@ export function zendeskResubmitBody(ticket: Ticket, changed: readonly string[], 
       comment: { body: body.join('\n'), public: false },
       status: 'open',
       additional_tags: ['unbind-resubmitted'],
-      remove_tags: [DECISION_UPDATES.request_changes.tag],
+      remove_tags: [decisionTag('request_changes')],
     },
   };
 }

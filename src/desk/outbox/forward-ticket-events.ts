@@ -8,7 +8,7 @@
 import type { Logger } from '../../platform/logger.ts';
 import type { Ticket } from '../../validation/ticket.ts';
 import type { DeliveryResult, ExternalDesk } from '../connectors/external-desk.ts';
-import type { Decision, SupportDesk, TicketEvent } from '../support-desk.ts';
+import { decisionLeadingTo, type SupportDesk, type TicketEvent } from '../support-desk.ts';
 import type { Outbox } from './outbox.ts';
 
 export function outboxKey(event: TicketEvent): string {
@@ -54,12 +54,6 @@ export function forwardTicketEvents(deps: ForwardDeps): () => void {
   });
 }
 
-const DECISION_BY_STATUS: Partial<Record<Ticket['status'], Decision>> = {
-  approved: 'approve',
-  rejected: 'reject',
-  changes_requested: 'request_changes',
-};
-
 /** The events a ticket's history records, rebuilt with the ticket as it was after each (current fields). */
 export function eventsFromHistory(ticket: Ticket): TicketEvent[] {
   return ticket.history.flatMap((entry, i): TicketEvent[] => {
@@ -70,7 +64,7 @@ export function eventsFromHistory(ticket: Ticket): TicketEvent[] {
       updatedAt: entry.at,
     };
     if (i === 0) return [{ type: 'filed', ticket: snapshot }];
-    const decision = DECISION_BY_STATUS[entry.status];
+    const decision = decisionLeadingTo(entry.status);
     if (decision) {
       const details = {
         ...(entry.note ? { note: entry.note } : {}),

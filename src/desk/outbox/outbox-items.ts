@@ -5,6 +5,7 @@
  * period, so enqueuing their key again is recognised as a repeat.
  */
 import type { Clock } from '../../platform/clock-and-ids.ts';
+import { updateWithRetry } from '../../storage/update-with-retry.ts';
 import { type StoredRecord, VersionConflictError, type VersionedStore } from '../../storage/versioned-store.ts';
 import { OutboxError, type OutboxItem } from './outbox-types.ts';
 
@@ -61,19 +62,11 @@ export class OutboxItems<P> {
 
   /** Stores a new item unless the key is already known; `created` says which. */
   async create(key: string, payload: P, options: EnqueueOptions): Promise<{ item: OutboxItem<P>; created: boolean }> {
-    const existing = await this.get(key);
-    if (existing) return { item: existing.value, created: false };
-    const write = await this.newItemWrite(key, payload, options);
-    try {
-      await this.store.put(write.key, write.value, { expected: null });
-      return { item: write.value, created: true };
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error;
-      // Enqueued concurrently (another instance, the same event twice): theirs is the one item.
-      const winner = await this.get(key);
-      if (!winner) throw error;
-      return { item: winner.value, created: false };
-    }
+    // Enqueued concurrently (another instance, the same event twice): theirs is the one item.
+    const stored = await updateWithRetry<OutboxItem<P>>(this.store, this.itemPrefix + key, async (existing) =>
+      existing ? undefined : (await this.newItemWrite(key, payload, options)).value,
+    );
+    return { item: stored!.value, created: stored!.changed };
   }
 
   /**
@@ -113,15 +106,14 @@ export class OutboxItems<P> {
 
   /** A parked item back in the queue, due now, with a fresh attempt count (its last error kept for context). */
   async unpark(key: string): Promise<OutboxItem<P>> {
-    for (;;) {
-      const record = await this.get(key);
-      if (!record) throw new OutboxError('outbox_item_not_found', `no outbox item ${key}`);
-      if (record.value.state !== 'parked') throw new OutboxError('outbox_item_not_parked', `${key} is not parked`);
-      const { parkedAt: _parkedAt, ...rest } = record.value;
+    const unparked = await updateWithRetry<OutboxItem<P>>(this.store, this.itemPrefix + key, (item) => {
+      if (!item) throw new OutboxError('outbox_item_not_found', `no outbox item ${key}`);
+      if (item.state !== 'parked') throw new OutboxError('outbox_item_not_parked', `${key} is not parked`);
+      const { parkedAt: _parkedAt, ...rest } = item;
       const at = this.clock.now().toISOString();
-      const next: OutboxItem<P> = { ...rest, state: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at };
-      if (await this.swap(record.version, next)) return next;
-    }
+      return { ...rest, state: 'pending', attempts: 0, nextAttemptAt: at, updatedAt: at };
+    });
+    return unparked!.value;
   }
 }
 

@@ -1,12 +1,12 @@
 /**
  * Accuracy on the held-out evaluation phrases (dialogs/nlu/evaluation.*.json, never trained on),
  * per language and per intent, with training and per-message timing. Used by the benchmark;
- * `npx tsx src/nlu/evaluate.ts` prints a table.
+ * `npx tsx bench/nlu/evaluate.ts` prints a table.
  */
 import { pathToFileURL } from 'node:url';
-import { loadPhrases } from './data.ts';
-import { INTENT_NAMES, type IntentName, type Locale, NLU_LOCALES } from './types.ts';
-import { CLARIFY_BELOW, createLanguageUnderstanding, type UnderstandingOptions } from './understanding.ts';
+import { loadPhrases } from '../../src/nlu/data.ts';
+import { INTENT_NAMES, type IntentName, type Locale, NLU_LOCALES } from '../../src/nlu/types.ts';
+import { CLARIFY_BELOW, createLanguageUnderstanding, type UnderstandingOptions } from '../../src/nlu/understanding.ts';
 
 export interface Tally {
   correct: number;

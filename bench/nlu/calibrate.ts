@@ -1,19 +1,19 @@
 /**
  * Cross-validation on the training phrases only (the evaluation phrases stay unseen), used to
  * choose the Bayes smoothing, the softmax temperature per language and CLARIFY_BELOW.
- * `npx tsx src/nlu/calibrate.ts` prints, per language: k-fold accuracy, log-loss and expected
+ * `npx tsx bench/nlu/calibrate.ts` prints, per language: k-fold accuracy, log-loss and expected
  * calibration error for each temperature, and how accuracy falls with confidence.
  */
 import { pathToFileURL } from 'node:url';
-import { loadPhrases } from './data.ts';
-import type { IntentScore } from './intent-classifier.ts';
-import { INTENT_NAMES, type IntentName, type Locale, NLU_LOCALES, type PhraseSet } from './types.ts';
+import { loadPhrases } from '../../src/nlu/data.ts';
+import type { IntentScore } from '../../src/nlu/intent-classifier.ts';
+import { INTENT_NAMES, type IntentName, type Locale, NLU_LOCALES, type PhraseSet } from '../../src/nlu/types.ts';
 import {
   CLARIFY_BELOW,
   createLanguageUnderstanding,
   DEFAULT_TEMPERATURES,
   type UnderstandingOptions,
-} from './understanding.ts';
+} from '../../src/nlu/understanding.ts';
 
 export interface HeldOutPrediction {
   expected: IntentName;

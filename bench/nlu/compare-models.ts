@@ -10,17 +10,17 @@
  *    square of the phrases: on all of them it takes tens of minutes, pass `--full` to measure).
  *
  *   npm install --prefix /tmp/jieba @node-rs/jieba@2.0.3   # outside the project
- *   JIEBA=/tmp/jieba/node_modules/@node-rs/jieba npx tsx src/nlu/compare-models.ts [--full]
+ *   JIEBA=/tmp/jieba/node_modules/@node-rs/jieba npx tsx bench/nlu/compare-models.ts [--full]
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { loadPhrases, NLU_DATA_DIR } from '../../src/nlu/data.ts';
+import type { ClassifierKind } from '../../src/nlu/intent-classifier.ts';
+import { characterBigrams, type HanSegmenter } from '../../src/nlu/tokenizers.ts';
+import { INTENT_NAMES, type Locale, NLU_LOCALES, type PhraseSet } from '../../src/nlu/types.ts';
 import { crossValidate } from './calibrate.ts';
-import { loadPhrases, NLU_DATA_DIR } from './data.ts';
 import { evaluate } from './evaluate.ts';
-import type { ClassifierKind } from './intent-classifier.ts';
-import { characterBigrams, type HanSegmenter } from './tokenizers.ts';
-import { INTENT_NAMES, type Locale, NLU_LOCALES, type PhraseSet } from './types.ts';
 
 interface JiebaModule {
   Jieba: {
