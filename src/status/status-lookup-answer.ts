@@ -8,7 +8,7 @@ import type { StatusLookup } from './status-lookup.ts';
 export function createStatusLookupAnswer(lookup: StatusLookup): FormOutcomeHandler {
   return async (values, context) => {
     const result = await lookup.lookup(
-      `${context.channel}/${context.conversationId}`,
+      { channel: context.channel, conversationId: context.conversationId },
       String(values.ticketId),
       String(values.phoneLast4),
     );
