@@ -11,7 +11,7 @@ import { createBotTurnRunner } from '../src/bot/bot-turn-runner.ts';
 import type { TurnRunner } from '../src/conversation/conversation-router.ts';
 import { BuiltinDesk } from '../src/desk/builtin-desk.ts';
 import { randomIds, systemClock } from '../src/platform/clock-and-ids.ts';
-import { loadConfig } from '../src/platform/config.ts';
+import { conversationLimitsOf, loadConfig } from '../src/platform/config.ts';
 import { createLogger } from '../src/platform/logger.ts';
 import { createServer, type Server } from '../src/server.ts';
 
@@ -74,6 +74,7 @@ export async function openMemoryStorageRunner(
     logger: silentLogger,
     store: assistant.store,
     clock: systemClock,
+    limits: conversationLimitsOf({}),
   });
   return { runTurn: createBotTurnRunner(bot, systemClock), storage };
 }

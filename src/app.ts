@@ -18,9 +18,10 @@ import { BuiltinDesk } from './desk/builtin-desk.ts';
 import type { Outbox } from './desk/outbox/outbox.ts';
 import { type DeskForwardingSettings, startDeskForwarding } from './desk/outbox/start-desk-forwarding.ts';
 import type { TicketEvent } from './desk/support-desk.ts';
+import { type ConversationLimits, createDailyQuota } from './limits/daily-quota.ts';
 import { createLanguageUnderstanding, type LanguageUnderstanding } from './nlu/index.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock-and-ids.ts';
-import type { AppConfig } from './platform/config.ts';
+import { type AppConfig, conversationLimitsOf } from './platform/config.ts';
 import type { Logger } from './platform/logger.ts';
 import { createStatusLookup } from './status/status-lookup.ts';
 import { createStatusLookupAnswer } from './status/status-lookup-answer.ts';
@@ -73,12 +74,21 @@ export function sharedUnderstanding(): LanguageUnderstanding {
 
 /** The unbind assistant's bot over any per-turn storage (the bench also runs it over MemoryStorage). */
 export function createAssistantBot(
-  deps: Omit<AssistantBotDeps, 'form' | 'formValuesOf' | 'statusLookupForm'> & { store: VersionedStore; clock: Clock },
+  deps: Omit<AssistantBotDeps, 'form' | 'formValuesOf' | 'statusLookupForm' | 'callbacksPerDay'> & {
+    store: VersionedStore;
+    clock: Clock;
+    limits: ConversationLimits;
+  },
 ): AssistantBot {
-  const { store, clock, ...botDeps } = deps;
+  const { store, clock, limits, ...botDeps } = deps;
+  const ticketsPerDay = createDailyQuota({ store, clock, name: 'tickets', perDay: limits.ticketsPerDay });
   return new AssistantBot({
     ...botDeps,
-    form: { definition: UNBIND_FORM, onComplete: createTicketFiling({ desk: deps.desk, toTicketFields }) },
+    callbacksPerDay: createDailyQuota({ store, clock, name: 'callbacks', perDay: limits.callbacksPerDay }),
+    form: {
+      definition: UNBIND_FORM,
+      onComplete: createTicketFiling({ desk: deps.desk, toTicketFields, ticketsPerDay }),
+    },
     statusLookupForm: {
       definition: STATUS_LOOKUP_FORM,
       onComplete: createStatusLookupAnswer(createStatusLookup({ desk: deps.desk, store, clock })),
@@ -112,6 +122,7 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     logger,
     store,
     clock,
+    limits: conversationLimitsOf(deps.config),
   });
   const router = createConversationRouter({
     store,

@@ -20,6 +20,7 @@ import type { FormWithOutcome, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
 import { t } from '../i18n/translate.ts';
+import type { DailyQuota } from '../limits/daily-quota.ts';
 import type { LanguageUnderstanding } from '../nlu/index.ts';
 import type { IdGenerator } from '../platform/clock-and-ids.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -52,6 +53,8 @@ export interface AssistantBotDeps {
   understanding: LanguageUnderstanding;
   ids: IdGenerator;
   logger: Logger;
+  /** Call-back requests a conversation may file per day. */
+  callbacksPerDay: DailyQuota;
 }
 
 export class AssistantBot extends ActivityHandler {
@@ -77,6 +80,7 @@ export class AssistantBot extends ActivityHandler {
       formDialog: this.formDialog,
       statusLookupDialog: this.statusLookupDialog,
       formValuesOf: deps.formValuesOf,
+      callbacksPerDay: deps.callbacksPerDay,
     });
     this.onMessage(async (context, next) => {
       await this.onMerchantMessage(context);
@@ -225,7 +229,7 @@ export class AssistantBot extends ActivityHandler {
         await sendReply(context, t(locale, this.activeForm(dc)?.form.help ?? 'bot:help'));
         return this.repromptOrIdle(dc);
       case 'human':
-        await this.followUp.requestCallback(dc);
+        await this.followUp.requestCallback(dc, profile);
         if (dc.activeDialog) await dc.repromptDialog();
         return;
       case 'status': {

@@ -9,6 +9,7 @@ import type { FormDefinition, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
 import { t } from '../i18n/translate.ts';
+import type { DailyQuota } from '../limits/daily-quota.ts';
 import type { Locale, Ticket } from '../validation/ticket.ts';
 import { type ConversationProfile, localeOf, setTurnLocale } from './turn-locale.ts';
 
@@ -19,6 +20,8 @@ export interface TicketFollowUpDeps {
   statusLookupDialog: FormDialog;
   /** The form's values for a filed ticket, to correct the fields a reviewer named. */
   formValuesOf: (ticket: Ticket) => SlotValues;
+  /** Call-back requests a conversation may file per day. */
+  callbacksPerDay: DailyQuota;
 }
 
 export class TicketFollowUp {
@@ -70,10 +73,23 @@ export class TicketFollowUp {
     await sendReply(dc.context, [t(locale, 'bot:status.title'), ...lines].join('\n'));
   }
 
-  /** Files a call-back request with what the merchant gave so far, idempotent per message. */
-  async requestCallback(dc: DialogContext): Promise<void> {
+  /**
+   * Files a call-back request with what the merchant gave so far, idempotent per message; past
+   * the day's limit, points to the request already filed instead.
+   */
+  async requestCallback(dc: DialogContext, profile: ConversationProfile): Promise<void> {
     const { activity } = dc.context;
     const locale = localeOf(dc.context);
+    const filingKey = `${activity.conversation.id}:${activity.id}`;
+    const address = { channel: activity.channelId, conversationId: activity.conversation.id };
+    if (!(await this.deps.callbacksPerDay.admit(address, filingKey))) {
+      const earlier = profile.lastCallbackId;
+      const message = earlier
+        ? t(locale, 'bot:limits.callbacksPerDay', { id: earlier })
+        : t(locale, 'bot:limits.callbacksPerDayNoId', { max: this.deps.callbacksPerDay.perDay });
+      await sendReply(dc.context, message);
+      return;
+    }
     const values = FormDialog.values(dc.activeDialog);
     const phone = typeof values.phone === 'string' ? values.phone : undefined;
     const slot = FormDialog.pendingSlot(dc.activeDialog);
@@ -87,8 +103,9 @@ export class TicketFollowUp {
         slot,
         phone,
       },
-      `${activity.conversation.id}:${activity.id}`,
+      filingKey,
     );
+    profile.lastCallbackId = callback.id;
     const key = phone ? 'bot:callbackFiled' : 'bot:callbackFiledNoPhone';
     await sendReply(dc.context, t(locale, key, { id: callback.id }));
   }

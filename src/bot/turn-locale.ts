@@ -14,6 +14,8 @@ export interface ConversationProfile {
   localeChosen?: boolean;
   /** Tickets filed from this conversation, newest last. */
   ticketIds?: string[];
+  /** The newest call-back request filed from this conversation: what a request past the limit is pointed to. */
+  lastCallbackId?: string;
 }
 
 const LOCALE = Symbol('turn locale');

@@ -36,7 +36,8 @@ const SEQUENCE = 'desk/sequence/';
 /** Ticket ids carry the date in China, where the merchants and the desk are. */
 const DESK_TIME_ZONE = 'Asia/Shanghai';
 
-function dayStamp(date: Date): string {
+/** The desk's calendar day of a moment, `20261125`: in ticket ids, and the day of daily limits. */
+export function dayStamp(date: Date): string {
   const parts = new Intl.DateTimeFormat('en-CA', {
     timeZone: DESK_TIME_ZONE,
     year: 'numeric',

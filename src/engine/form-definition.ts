@@ -127,6 +127,11 @@ export interface FormDefinition {
 export interface FormOutcome {
   /** e.g. the ticket id, remembered for later turns. */
   reference?: string;
+  /**
+   * Nothing was done (a daily limit was reached, say): the form stays at its summary with every
+   * answer, for the merchant to confirm later. Forms without a summary end as usual.
+   */
+  held?: boolean;
 }
 
 /**

@@ -428,6 +428,10 @@ export class FormDialog extends Dialog<FormDialogOptions> {
       await sendReply(dc.context, t(locale, 'form:completionFailed'), [t(locale, 'form:action.confirm')]);
       return Dialog.EndOfTurn;
     }
+    if (outcome.held && this.form.summary) {
+      state.phase = 'summary';
+      return Dialog.EndOfTurn;
+    }
     return dc.endDialog({ status: 'completed', outcome } satisfies FormResult);
   }
 }

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { deskSettingsIssues, deskSettingsShape } from '../desk/connectors/desk-settings-schema.ts';
+import type { ConversationLimits } from '../limits/daily-quota.ts';
 
 const agentTokens = z
   .string()
@@ -27,6 +28,23 @@ const agentTokens = z
   });
 
 const optionalSecret = z.string().min(1).optional();
+
+/** How much one conversation may file with the desk per day (China's calendar day). */
+const conversationLimitsShape = {
+  TICKETS_PER_CONVERSATION_PER_DAY: z.coerce.number().int().min(1).max(1000).default(3),
+  CALLBACKS_PER_CONVERSATION_PER_DAY: z.coerce.number().int().min(1).max(1000).default(3),
+};
+const DEFAULT_CONVERSATION_LIMITS = z.object(conversationLimitsShape).parse({});
+
+/** The configured limits, or the defaults for those a partial configuration (tests, tools) leaves out. */
+export function conversationLimitsOf(config: Partial<AppConfig>): ConversationLimits {
+  return {
+    ticketsPerDay:
+      config.TICKETS_PER_CONVERSATION_PER_DAY ?? DEFAULT_CONVERSATION_LIMITS.TICKETS_PER_CONVERSATION_PER_DAY,
+    callbacksPerDay:
+      config.CALLBACKS_PER_CONVERSATION_PER_DAY ?? DEFAULT_CONVERSATION_LIMITS.CALLBACKS_PER_CONVERSATION_PER_DAY,
+  };
+}
 
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
@@ -54,6 +72,7 @@ export const configSchema = z.object({
   SLACK_API_URL: z.url().optional(),
   MICROSOFT_APP_ID: optionalSecret,
   MICROSOFT_APP_PASSWORD: optionalSecret,
+  ...conversationLimitsShape,
   /** External desk (generic webhook or Zendesk) and the outbox that delivers to it. */
   ...deskSettingsShape,
 });

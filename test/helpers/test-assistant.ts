@@ -9,6 +9,7 @@ import { type Assistant, createAssistant } from '../../src/app.ts';
 import { SERVER_CHANNELS } from '../../src/channels/index.ts';
 import type { OutboundReply } from '../../src/conversation/messages.ts';
 import { createFixedClock, createSequentialIds } from '../../src/platform/clock-and-ids.ts';
+import type { AppConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import type { Locale } from '../../src/validation/ticket.ts';
 
@@ -16,6 +17,8 @@ export const TEST_START = new Date('2026-11-25T02:00:00Z');
 
 export interface TestChat {
   assistant: Assistant;
+  /** Moves the assistant's clock on (e.g. to the next day). */
+  advanceClock(ms: number): void;
   /** Runs what the proactive outbox has due (decisions told to the merchant), as its worker would. */
   deliverLater(): Promise<void>;
   /** Subscribes to what this conversation is told later. */
@@ -37,13 +40,20 @@ export function tempSqliteUrl(): { url: string; dir: string; cleanup(): void } {
 }
 
 export async function openTestChat(
-  options: { storageUrl?: string; storageNamespace?: string; conversationId?: string } = {},
+  options: {
+    storageUrl?: string;
+    storageNamespace?: string;
+    conversationId?: string;
+    /** Settings besides the storage, e.g. limits. */
+    config?: Partial<AppConfig>;
+  } = {},
 ): Promise<TestChat> {
   const temp = options.storageUrl ? undefined : tempSqliteUrl();
+  const clock = createFixedClock(TEST_START);
   const assistant = await createAssistant({
-    config: { storageUrl: options.storageUrl ?? temp!.url },
+    config: { ...options.config, storageUrl: options.storageUrl ?? temp!.url },
     logger: createLogger('silent'),
-    clock: createFixedClock(TEST_START),
+    clock,
     ids: createSequentialIds('run'),
     storageNamespace: options.storageNamespace,
     channels: SERVER_CHANNELS,
@@ -54,6 +64,7 @@ export async function openTestChat(
     assistant.router.handle({ channel: 'webchat', conversationId, userId: 'merchant-1', text, ...opts });
   return {
     assistant,
+    advanceClock: (ms) => clock.advance(ms),
     deliverLater: async () => {
       await assistant.proactive.outbox.drain();
     },
