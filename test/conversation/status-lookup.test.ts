@@ -54,6 +54,35 @@ describe('status from another conversation', () => {
     expect(await elsewhere.sayText('5678')).toContain('尝试次数太多了');
   });
 
+  it('guesses from many chats lock the ticket for an hour, never the chat that filed it', async () => {
+    chat = await openTestChat({ conversationId: 'conv-1' });
+    await answerFirst(chat, AT.summary);
+    await chat.say('确认提交');
+    const fromChat = (conversationId: string) => (text: string) =>
+      chat.assistant.router.handle({ channel: 'webchat', conversationId, userId: conversationId, text });
+    const guessers = Array.from({ length: 10 }, (_, i) => fromChat(`guesser-${i}`));
+    for (const say of guessers) {
+      await say('进度');
+      await say('UB-20261125-0001');
+    }
+    // All at once, each from its own chat: only the first three are checked.
+    const answers = await Promise.all(guessers.map((say, i) => say(String(1000 + i))));
+    const texts = answers.map((replies) => replies.map((r) => r.text).join('\n'));
+    expect(texts.filter((text) => text.includes('没有找到'))).toHaveLength(3);
+    expect(texts.filter((text) => text.includes('尝试次数太多了，为保护您的信息，请 60 分钟后再试'))).toHaveLength(7);
+
+    const merchantElsewhere = fromChat('new-phone');
+    await merchantElsewhere('进度');
+    await merchantElsewhere('UB-20261125-0001');
+    expect((await merchantElsewhere('5678'))[0]?.text).toContain('尝试次数太多了');
+    await playTranscript(chat, [['进度', 'UB-20261125-0001：已提交，等待审核']]);
+
+    chat.advanceClock(60 * 60 * 1000);
+    await merchantElsewhere('进度');
+    await merchantElsewhere('UB-20261125-0001');
+    expect((await merchantElsewhere('5678'))[0]?.text).toContain('工单 UB-20261125-0001 的进度：已提交，等待审核');
+  });
+
   it('「上一步」 goes back within the lookup', async () => {
     const elsewhere = await fileFromAnotherChat();
     await playTranscript(elsewhere, [
