@@ -12,7 +12,13 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { systemRandom } from '../platform/clock-and-ids.ts';
-import { type PutOptions, type StoredRecord, VersionConflictError, type VersionedStore } from './versioned-store.ts';
+import {
+  type PutOptions,
+  type StoredRecord,
+  type StoreWrite,
+  VersionConflictError,
+  type VersionedStore,
+} from './versioned-store.ts';
 
 /** What a backend adds under keyv's connection. Keys here are full (namespaced) keys; values are raw strings. */
 export interface CasBackend {
@@ -24,6 +30,22 @@ export interface CasBackend {
   swap(key: string, expected: string | undefined, next: string | undefined, ttlMs?: number): Promise<boolean>;
   /** Raw rows whose key starts with `prefix`, expired ones included. */
   scan(prefix: string): Promise<Array<[key: string, raw: string]>>;
+  /**
+   * Atomically: if every op's `holds` accepts the raw value stored under its key at that moment, apply
+   * every op and return -1; otherwise change nothing and return the index of the first op (in order)
+   * that does not hold. At most one op per key.
+   */
+  commit(ops: readonly CommitOp[]): Promise<number>;
+}
+
+/** One write of a backend commit. Keys are full (namespaced) keys; values are raw strings. */
+export interface CommitOp {
+  key: string;
+  /** Judges the stored raw value (undefined: no row); absent for an unconditional write. */
+  holds?: (raw: string | undefined) => boolean;
+  /** The new raw value; undefined deletes the row. */
+  next: string | undefined;
+  ttlMs?: number;
 }
 
 interface Envelope<T> {
@@ -102,6 +124,32 @@ export class KeyvVersionedStore implements VersionedStore {
     return version;
   }
 
+  async commit(writes: readonly StoreWrite[]): Promise<string[]> {
+    const seen = new Set<string>();
+    const versions: string[] = [];
+    const ops = writes.map((write): CommitOp => {
+      if (seen.has(write.key)) throw new TypeError(`Storage: commit writes "${write.key}" more than once`);
+      seen.add(write.key);
+      const key = this.prefix + write.key;
+      const holds = expectation(write.expected);
+      if ('delete' in write && write.delete === true) {
+        versions.push('');
+        return { key, holds, next: undefined };
+      }
+      const { value, ttlMs: ttl } = write as { value: unknown; ttlMs?: number };
+      const ttlMs = normalizeTtl(ttl);
+      const version = randomUUID();
+      const expires = ttlMs ? Date.now() + ttlMs : undefined;
+      versions.push(version);
+      // Serialized now, as in put: later mutation of `value` by the caller cannot change what is stored.
+      return { key, holds, next: JSON.stringify({ value: { value, version }, expires }), ttlMs };
+    });
+    if (ops.length === 0) return versions;
+    const failed = await this.backend.commit(ops);
+    if (failed >= 0) throw new VersionConflictError(writes[failed]!.key);
+    return versions;
+  }
+
   async delete(key: string): Promise<void> {
     await this.backend.keyv.delete(this.prefix + key);
   }
@@ -162,6 +210,13 @@ function unexpired<T>(raw: string | undefined): Envelope<T> | undefined {
   if (raw === undefined) return undefined;
   const envelope = JSON.parse(raw) as Envelope<T>;
   return typeof envelope.expires === 'number' && Date.now() > envelope.expires ? undefined : envelope;
+}
+
+/** `expected` as put reads it, as a test of the raw row; undefined when the write is unconditional. */
+function expectation(expected: string | null | undefined): CommitOp['holds'] {
+  if (expected === undefined || expected === '*') return undefined;
+  if (expected === null) return (raw) => unexpired(raw) === undefined;
+  return (raw) => unexpired(raw)?.value.version === expected;
 }
 
 /** 0 or absent: no expiry (as in keyv). Whole milliseconds, because Redis PX rejects fractions. */

@@ -10,10 +10,19 @@
 import { createRequire } from 'node:module';
 import KeyvPostgres from '@keyv/postgres';
 import { type CasBackend, createKeyv } from './keyv-versioned-store.ts';
-import { type SqlQuery, sqlCas } from './sql-cas.ts';
+import { type SqlQuery, type SqlTransaction, sqlCas } from './sql-cas.ts';
 
+interface PgResult {
+  rows: Array<Record<string, unknown>>;
+}
+interface PgClient {
+  query(sql: string, params?: unknown[]): Promise<PgResult>;
+  /** With an error (or true) the connection is destroyed instead of going back to the pool. */
+  release(destroy?: Error | boolean): void;
+}
 interface PgPool {
-  query(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
+  query(sql: string, params?: unknown[]): Promise<PgResult>;
+  connect(): Promise<PgClient>;
   end(): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
@@ -27,6 +36,28 @@ const pg = requireFromAdapter('pg') as PgModule;
 
 /** Longer keys than keyv's default VARCHAR(255): channel/conversation/user ids make bot state keys long. */
 const KEY_SIZE = 1024;
+
+/** One transaction on one pooled connection. */
+function transaction(pool: PgPool): SqlTransaction {
+  return async (work) => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(async (sql, params) => (await client.query(sql, params)).rows);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // A connection that cannot even roll back is not given to the next caller.
+      await client.query('ROLLBACK').catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  };
+}
 
 export async function openPostgresBackend(storageUrl: string): Promise<CasBackend> {
   const pool = new pg.Pool({ connectionString: storageUrl, connectionTimeoutMillis: 10_000 });
@@ -54,6 +85,15 @@ export async function openPostgresBackend(storageUrl: string): Promise<CasBacken
     await pool.end().catch(() => undefined);
     throw error;
   }
-  const cas = sqlCas(query, { table, param: (n) => `$${n}`, startsWith: 'starts_with(key, $1)' });
+  const cas = sqlCas(query, transaction(pool), {
+    table,
+    param: (n) => `$${n}`,
+    startsWith: 'starts_with(key, $1)',
+    // ORDER BY: rows are locked in key order, the order every commit uses, so commits do not deadlock.
+    lockRows: `SELECT key, value FROM ${table} WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE`,
+    keyList: (keys) => keys,
+    // deadlock_detected, serialization_failure: PostgreSQL rolled the transaction back; running it again is safe.
+    retryable: (error) => ['40P01', '40001'].includes((error as { code?: unknown }).code as string),
+  });
   return { keyv, ...cas };
 }

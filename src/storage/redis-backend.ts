@@ -24,6 +24,36 @@ else
 end
 return 1`;
 
+// Checks every key first, then writes them all: Redis runs a script without interleaving other commands,
+// and writes a script's effects as one MULTI/EXEC to the AOF and replicas. Per key (n = 1…#KEYS), ARGV
+// from 5(n-1)+1: check ('0' none, '1' the exact value, '2' no key), expected value, '1' to write (else
+// delete), new value, PX milliseconds or ''. Returns 0, or n of the first key whose check failed.
+const COMMIT = `
+for i = 1, #KEYS do
+  local check = ARGV[5 * i - 4]
+  if check ~= '0' then
+    local current = redis.call('GET', KEYS[i])
+    if check == '1' then
+      if current ~= ARGV[5 * i - 3] then return i end
+    elseif current then
+      return i
+    end
+  end
+end
+for i = 1, #KEYS do
+  if ARGV[5 * i - 2] ~= '1' then
+    redis.call('DEL', KEYS[i])
+  elseif ARGV[5 * i] ~= '' then
+    redis.call('SET', KEYS[i], ARGV[5 * i - 1], 'PX', ARGV[5 * i])
+  else
+    redis.call('SET', KEYS[i], ARGV[5 * i - 1])
+  end
+end
+return 0`;
+
+/** Rounds of read, judge, then compare-and-write before a commit gives up. */
+const COMMIT_ATTEMPTS = 20;
+
 /** Escapes glob metacharacters so SCAN MATCH treats the prefix literally. */
 const globEscape = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
@@ -62,6 +92,26 @@ export async function openRedisBackend(storageUrl: string): Promise<CasBackend> 
         ttlMs === undefined ? '' : String(ttlMs),
       ];
       return (await (await connected()).eval(SWAP, { keys: [key], arguments: args })) === 1;
+    },
+    // The envelope is judged here (expiry, version) on values read just before; the script then writes only
+    // if those exact bytes are still stored. Bytes that changed but still pass the check (an expired record
+    // cleaned up meanwhile) just mean: read and judge again.
+    async commit(ops) {
+      const keys = ops.map((op) => op.key);
+      for (let attempt = 1; attempt <= COMMIT_ATTEMPTS; attempt++) {
+        const redis = await connected();
+        const raws = await redis.mGet(keys);
+        const args: string[] = [];
+        for (const [i, op] of ops.entries()) {
+          const raw = typeof raws[i] === 'string' ? (raws[i] as string) : undefined;
+          if (op.holds && !op.holds(raw)) return i;
+          const check = !op.holds ? '0' : raw === undefined ? '2' : '1';
+          const ttl = op.ttlMs === undefined ? '' : String(op.ttlMs);
+          args.push(check, raw ?? '', op.next === undefined ? '0' : '1', op.next ?? '', ttl);
+        }
+        if ((await redis.eval(COMMIT, { keys, arguments: args })) === 0) return -1;
+      }
+      throw new Error(`Storage: a commit kept racing other writers (${COMMIT_ATTEMPTS} attempts)`);
     },
     async scan(prefix) {
       const redis = await connected();

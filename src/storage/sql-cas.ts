@@ -6,9 +6,12 @@
  * inserts only if no row exists. RETURNING tells us whether a row was touched, through the adapter's
  * plain `query` (SQLite's `db.all` reports no change count).
  */
-import type { CasBackend } from './keyv-versioned-store.ts';
+import type { CasBackend, CommitOp } from './keyv-versioned-store.ts';
 
 export type SqlQuery = (sql: string, params: unknown[]) => Promise<Array<Record<string, unknown>>>;
+
+/** Runs `work` inside BEGIN … COMMIT on one connection nobody else uses meanwhile; ROLLBACK if it throws. */
+export type SqlTransaction = <T>(work: (query: SqlQuery) => Promise<T>) => Promise<T>;
 
 export interface SqlDialect {
   /** The table exactly as the keyv adapter names it in its own statements. */
@@ -17,14 +20,63 @@ export interface SqlDialect {
   param(n: number): string;
   /** A predicate: column `key` starts with parameter 1, case-sensitively and without LIKE wildcards. */
   startsWith: string;
+  /**
+   * SELECT key, value of the rows whose key is in parameter 1, locked against other writers until the
+   * transaction ends (FOR UPDATE on PostgreSQL; SQLite's BEGIN IMMEDIATE already locks the database).
+   */
+  lockRows: string;
+  /** Parameter 1 of lockRows for these keys. */
+  keyList(keys: string[]): unknown;
+  /** Errors after which a whole transaction may simply run again (deadlock, serialization failure). */
+  retryable?(error: unknown): boolean;
 }
 
-export function sqlCas(query: SqlQuery, dialect: SqlDialect): Pick<CasBackend, 'swap' | 'scan'> {
+/** A write a commit makes once every op holds. */
+export interface PlannedWrite {
+  key: string;
+  next: string | undefined;
+  /** The row was absent when checked and must still be: an INSERT that finds a row lost a race. */
+  fresh: boolean;
+}
+
+/**
+ * Judges a commit against the rows read under lock: the index of the first op that does not hold, or
+ * the writes to make, in key order (the order every commit locks in, so two commits cannot deadlock).
+ */
+export function planCommit(ops: readonly CommitOp[], current: ReadonlyMap<string, string>): number | PlannedWrite[] {
+  const writes: PlannedWrite[] = [];
+  for (const [i, op] of ops.entries()) {
+    const raw = current.get(op.key);
+    if (op.holds && !op.holds(raw)) return i;
+    // A conditional delete of an absent row has nothing to do; deleting by key now could remove a row
+    // someone inserted after our check.
+    if (op.next === undefined && raw === undefined && op.holds) continue;
+    writes.push({ key: op.key, next: op.next, fresh: raw === undefined && op.holds !== undefined });
+  }
+  return writes.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+}
+
+/** An INSERT of a row that was absent under our check found one: run the whole transaction again. */
+export class LostInsertRace extends Error {
+  constructor() {
+    super('Storage: a commit kept losing races to insert absent keys');
+  }
+}
+
+export const COMMIT_ATTEMPTS = 20;
+
+export function sqlCas(
+  query: SqlQuery,
+  transaction: SqlTransaction,
+  dialect: SqlDialect,
+): Pick<CasBackend, 'swap' | 'scan' | 'commit'> {
   const { table, param: p } = dialect;
   const insert = `INSERT INTO ${table} (key, value) VALUES (${p(1)}, ${p(2)}) ON CONFLICT (key) DO NOTHING RETURNING key`;
   const update = `UPDATE ${table} SET value = ${p(1)} WHERE key = ${p(2)} AND value = ${p(3)} RETURNING key`;
   const remove = `DELETE FROM ${table} WHERE key = ${p(1)} AND value = ${p(2)} RETURNING key`;
   const scan = `SELECT key, value FROM ${table} WHERE ${dialect.startsWith}`;
+  const upsert = `INSERT INTO ${table} (key, value) VALUES (${p(1)}, ${p(2)}) ON CONFLICT (key) DO UPDATE SET value = excluded.value`;
+  const removeKey = `DELETE FROM ${table} WHERE key = ${p(1)}`;
 
   return {
     // ttlMs is not needed here: keyv's SQL adapters keep the expiry inside the value (`expires`).
@@ -43,6 +95,28 @@ export function sqlCas(query: SqlQuery, dialect: SqlDialect): Pick<CasBackend, '
     async scan(prefix) {
       const rows = await query(scan, [prefix]);
       return rows.map((row) => [String(row.key), String(row.value)]);
+    },
+    async commit(ops) {
+      const keys = ops.map((op) => op.key);
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await transaction(async (tx) => {
+            const rows = await tx(dialect.lockRows, [dialect.keyList(keys)]);
+            const plan = planCommit(ops, new Map(rows.map((row) => [String(row.key), String(row.value)])));
+            // A failed check wrote nothing: the COMMIT that follows only ends the transaction.
+            if (typeof plan === 'number') return plan;
+            for (const write of plan) {
+              if (write.next === undefined) await tx(removeKey, [write.key]);
+              else if (!write.fresh) await tx(upsert, [write.key, write.next]);
+              else if ((await tx(insert, [write.key, write.next])).length === 0) throw new LostInsertRace();
+            }
+            return -1;
+          });
+        } catch (error) {
+          const again = error instanceof LostInsertRace || dialect.retryable?.(error) === true;
+          if (!again || attempt >= COMMIT_ATTEMPTS) throw error;
+        }
+      }
     },
   };
 }
