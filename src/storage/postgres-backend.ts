@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import KeyvPostgres from '@keyv/postgres';
 import { type CasBackend, createKeyv } from './keyv-versioned-store.ts';
-import { type SqlQuery, type SqlTransaction, sqlCas } from './sql-cas.ts';
+import { type SqlDialect, type SqlQuery, type SqlTransaction, sqlCas, sqlCommit } from './sql-cas.ts';
 
 interface PgResult {
   rows: Array<Record<string, unknown>>;
@@ -85,7 +85,7 @@ export async function openPostgresBackend(storageUrl: string): Promise<CasBacken
     await pool.end().catch(() => undefined);
     throw error;
   }
-  const cas = sqlCas(query, transaction(pool), {
+  const dialect: SqlDialect = {
     table,
     param: (n) => `$${n}`,
     startsWith: 'starts_with(key, $1)',
@@ -94,6 +94,6 @@ export async function openPostgresBackend(storageUrl: string): Promise<CasBacken
     keyList: (keys) => keys,
     // deadlock_detected, serialization_failure: PostgreSQL rolled the transaction back; running it again is safe.
     retryable: (error) => ['40P01', '40001'].includes((error as { code?: unknown }).code as string),
-  });
-  return { keyv, ...cas };
+  };
+  return { keyv, ...sqlCas(query, dialect), commit: sqlCommit(transaction(pool), dialect) };
 }

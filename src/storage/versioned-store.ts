@@ -1,7 +1,7 @@
 /**
  * The project's one storage core: JSON records with opaque versions and an atomic compare-and-set,
  * on keyv over SQLite, Redis or PostgreSQL. Backends are loaded on demand so that, for example,
- * a Redis deployment never loads the native sqlite3 module.
+ * a Redis deployment never loads the native better-sqlite3 module.
  */
 
 /** Thrown when `put`'s `expected` no longer holds. The message is MemoryStorage's eTag-conflict text. */
