@@ -12,8 +12,10 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { systemRandom } from '../platform/clock-and-ids.ts';
+import { withDeadline } from './deadline.ts';
 import {
   type PutOptions,
+  StorageTimeoutError,
   type StoredRecord,
   type StoreWrite,
   VersionConflictError,
@@ -33,9 +35,13 @@ export interface CasBackend {
   /**
    * Atomically: if every op's `holds` accepts the raw value stored under its key at that moment, apply
    * every op and return -1; otherwise change nothing and return the index of the first op (in order)
-   * that does not hold. At most one op per key.
+   * that does not hold. At most one op per key. Once `signal` is aborted, no new attempt starts.
    */
-  commit(ops: readonly CommitOp[]): Promise<number>;
+  commit(ops: readonly CommitOp[], signal?: AbortSignal): Promise<number>;
+  /** One cheap round trip. */
+  ping(): Promise<void>;
+  /** Whether an error is the backend's own timeout (a lock wait, a statement or connection timeout). */
+  isTimeout?(error: unknown): boolean;
 }
 
 /** One write of a backend commit. Keys are full (namespaced) keys; values are raw strings. */
@@ -73,21 +79,75 @@ const MAX_ATTEMPTS = 200;
 export class KeyvVersionedStore implements VersionedStore {
   private readonly adapter: KeyvStoreAdapter;
   private readonly prefix: string;
+  private readonly timeoutMs: number;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly backend: CasBackend,
     namespace: string,
+    options: { timeoutMs: number },
   ) {
     this.adapter = backend.keyv.store as KeyvStoreAdapter;
     this.prefix = `${namespace}:`;
+    this.timeoutMs = options.timeoutMs;
   }
 
-  async get<T>(key: string): Promise<StoredRecord<T> | undefined> {
-    return (await this.getMany<T>([key])).get(key);
+  // Every public operation runs under the store's deadline (withDeadline); the work itself is in the
+  // private methods below, which call each other without stacking deadlines.
+
+  get<T>(key: string): Promise<StoredRecord<T> | undefined> {
+    return this.timed('get', async () => (await this.readMany<T>([key])).get(key));
   }
 
-  async getMany<T>(keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
+  getMany<T>(keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
+    return this.timed('getMany', () => this.readMany<T>(keys));
+  }
+
+  put<T>(key: string, value: T, options: PutOptions = {}): Promise<string> {
+    return this.timed('put', () => this.putNow(key, value, options));
+  }
+
+  commit(writes: readonly StoreWrite[]): Promise<string[]> {
+    return this.timed('commit', (signal) => this.commitNow(writes, signal));
+  }
+
+  delete(key: string): Promise<void> {
+    return this.timed('delete', async () => {
+      await this.backend.keyv.delete(this.prefix + key);
+    });
+  }
+
+  increment(key: string): Promise<number> {
+    return this.timed('increment', (signal) => this.incrementNow(key, signal));
+  }
+
+  keys(prefix: string): Promise<string[]> {
+    return this.timed('keys', () => this.keysNow(prefix));
+  }
+
+  ping(): Promise<void> {
+    return this.timed('ping', () => this.backend.ping());
+  }
+
+  /** Idempotent: ending a pg pool or closing an SQLite handle twice would throw. */
+  close(): Promise<void> {
+    this.closing ??= this.timed('close', () => this.backend.keyv.disconnect());
+    return this.closing;
+  }
+
+  private async timed<T>(operation: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      return await withDeadline(operation, this.timeoutMs, work);
+    } catch (error) {
+      // The backend's own timeouts (set from the same timeoutMs) look the same to callers as ours.
+      if (!(error instanceof StorageTimeoutError) && this.backend.isTimeout?.(error)) {
+        throw new StorageTimeoutError(operation, this.timeoutMs, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async readMany<T>(keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
     const full = keys.map((key) => this.prefix + key);
     const raws = full.length === 0 ? [] : await this.readRaw(full);
     const found = new Map<string, StoredRecord<T>>();
@@ -101,7 +161,7 @@ export class KeyvVersionedStore implements VersionedStore {
     return new Map(keys.filter((key) => found.has(key)).map((key) => [key, found.get(key)!]));
   }
 
-  async put<T>(key: string, value: T, options: PutOptions = {}): Promise<string> {
+  private async putNow<T>(key: string, value: T, options: PutOptions): Promise<string> {
     const { expected } = options;
     const ttlMs = normalizeTtl(options.ttlMs);
     const full = this.prefix + key;
@@ -124,7 +184,7 @@ export class KeyvVersionedStore implements VersionedStore {
     return version;
   }
 
-  async commit(writes: readonly StoreWrite[]): Promise<string[]> {
+  private async commitNow(writes: readonly StoreWrite[], signal: AbortSignal): Promise<string[]> {
     const seen = new Set<string>();
     const versions: string[] = [];
     const ops = writes.map((write): CommitOp => {
@@ -145,18 +205,15 @@ export class KeyvVersionedStore implements VersionedStore {
       return { key, holds, next: JSON.stringify({ value: { value, version }, expires }), ttlMs };
     });
     if (ops.length === 0) return versions;
-    const failed = await this.backend.commit(ops);
+    const failed = await this.backend.commit(ops, signal);
     if (failed >= 0) throw new VersionConflictError(writes[failed]!.key);
     return versions;
   }
 
-  async delete(key: string): Promise<void> {
-    await this.backend.keyv.delete(this.prefix + key);
-  }
-
-  async increment(key: string): Promise<number> {
+  private async incrementNow(key: string, signal: AbortSignal): Promise<number> {
     const full = this.prefix + key;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      signal.throwIfAborted();
       const [current] = await this.readRaw([full]);
       const live = unexpired<unknown>(current);
       const count = live?.value.value ?? 0;
@@ -171,19 +228,13 @@ export class KeyvVersionedStore implements VersionedStore {
     throw new Error(`Storage: increment of "${key}" kept conflicting (${MAX_ATTEMPTS} attempts)`);
   }
 
-  async keys(prefix: string): Promise<string[]> {
+  private async keysNow(prefix: string): Promise<string[]> {
     const rows = await this.backend.scan(this.prefix + prefix);
     const live = await Promise.all(rows.map(async ([full, raw]) => ((await this.live(full, raw)) ? full : undefined)));
     return live
       .filter((full): full is string => full !== undefined)
       .map((full) => full.slice(this.prefix.length))
       .sort();
-  }
-
-  /** Idempotent: ending a pg pool or closing an SQLite handle twice would throw. */
-  close(): Promise<void> {
-    this.closing ??= this.backend.keyv.disconnect();
-    return this.closing;
   }
 
   private async readRaw(full: string[]): Promise<Array<string | undefined>> {

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import KeyvPostgres from '@keyv/postgres';
 import { type CasBackend, createKeyv } from './keyv-versioned-store.ts';
 import { type SqlDialect, type SqlQuery, type SqlTransaction, sqlCas, sqlCommit } from './sql-cas.ts';
+import { StorageTimeoutError } from './versioned-store.ts';
 
 interface PgResult {
   rows: Array<Record<string, unknown>>;
@@ -27,7 +28,13 @@ interface PgPool {
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 interface PgModule {
-  Pool: new (config: { connectionString: string; connectionTimeoutMillis?: number }) => PgPool;
+  Pool: new (config: {
+    connectionString: string;
+    connectionTimeoutMillis?: number;
+    query_timeout?: number;
+    statement_timeout?: number;
+    idle_in_transaction_session_timeout?: number;
+  }) => PgPool;
 }
 
 // pg is @keyv/postgres's dependency (it ships no types): load the very copy the adapter uses.
@@ -59,8 +66,30 @@ function transaction(pool: PgPool): SqlTransaction {
   };
 }
 
-export async function openPostgresBackend(storageUrl: string): Promise<CasBackend> {
-  const pool = new pg.Pool({ connectionString: storageUrl, connectionTimeoutMillis: 10_000 });
+/** SQLSTATEs of PostgreSQL's own timeouts: query_canceled (statement_timeout), idle_in_transaction_session_timeout. */
+const TIMEOUT_STATES = ['57014', '25P03'];
+/** Messages of pg's client-side timeouts: query_timeout, and connectionTimeoutMillis (new connection, pool wait). */
+const CLIENT_TIMEOUT =
+  /^(Query read timeout|timeout exceeded when trying to connect|Connection terminated due to connection timeout)/;
+
+function isTimeout(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return TIMEOUT_STATES.includes(code as string) || CLIENT_TIMEOUT.test(String(message));
+}
+
+export async function openPostgresBackend(storageUrl: string, options: { timeoutMs: number }): Promise<CasBackend> {
+  const { timeoutMs } = options;
+  const pool = new pg.Pool({
+    connectionString: storageUrl,
+    // Connecting, or waiting for a free pooled connection.
+    connectionTimeoutMillis: timeoutMs,
+    // The server cancels a statement (lock waits included) that runs longer, and the connection stays usable.
+    statement_timeout: timeoutMs,
+    // A server that does not answer at all: the client gives up a little later and drops the connection.
+    query_timeout: timeoutMs + 1_000,
+    // A transaction whose client stalls (or froze) mid-way releases its row locks instead of blocking others.
+    idle_in_transaction_session_timeout: timeoutMs,
+  });
   // Errors of idle connections are reported again by the next query that needs a connection.
   pool.on('error', () => undefined);
 
@@ -83,7 +112,7 @@ export async function openPostgresBackend(storageUrl: string): Promise<CasBacken
     await query(`SELECT 1 FROM ${table} LIMIT 1`, []);
   } catch (error) {
     await pool.end().catch(() => undefined);
-    throw error;
+    throw isTimeout(error) ? new StorageTimeoutError('open', timeoutMs, { cause: error }) : error;
   }
   const dialect: SqlDialect = {
     table,
@@ -95,5 +124,13 @@ export async function openPostgresBackend(storageUrl: string): Promise<CasBacken
     // deadlock_detected, serialization_failure: PostgreSQL rolled the transaction back; running it again is safe.
     retryable: (error) => ['40P01', '40001'].includes((error as { code?: unknown }).code as string),
   };
-  return { keyv, ...sqlCas(query, dialect), commit: sqlCommit(transaction(pool), dialect) };
+  return {
+    keyv,
+    ...sqlCas(query, dialect),
+    commit: sqlCommit(transaction(pool), dialect),
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    isTimeout,
+  };
 }

@@ -108,9 +108,10 @@ export function sqlCas(query: SqlQuery, dialect: SqlDialect): Pick<CasBackend, '
 /** commit as one transaction of asynchronous statements (PostgreSQL): lock, judge, write; again after a lost race. */
 export function sqlCommit(transaction: SqlTransaction, dialect: SqlDialect): CasBackend['commit'] {
   const { insert, upsert, removeKey } = sqlStatements(dialect);
-  return async (ops) => {
+  return async (ops, signal) => {
     const keys = ops.map((op) => op.key);
     for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
       try {
         return await transaction(async (tx) => {
           const rows = await tx(dialect.lockRows, [dialect.keyList(keys)]);

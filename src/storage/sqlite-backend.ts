@@ -11,9 +11,6 @@ import { type CasBackend, type CommitOp, createKeyv } from './keyv-versioned-sto
 import { planCommit, type SqlDialect, type SqlQuery, sqlCas, sqlStatements } from './sql-cas.ts';
 import { SqliteKeyvAdapter } from './sqlite-keyv-adapter.ts';
 
-/** How long a writer waits for another connection's write lock before SQLITE_BUSY. */
-const BUSY_TIMEOUT_MS = 10_000;
-
 const TABLE = 'keyv';
 
 const dialect: SqlDialect = {
@@ -50,7 +47,7 @@ function createPrivately(file: string): void {
   }
 }
 
-export async function openSqliteBackend(storageUrl: string): Promise<CasBackend> {
+export async function openSqliteBackend(storageUrl: string, options: { timeoutMs: number }): Promise<CasBackend> {
   // The same file @keyv/sqlite used for this URL: the scheme stripped, no URL decoding.
   const file = storageUrl.replace(/^sqlite:\/\//, '');
   if (!path.isAbsolute(file)) {
@@ -62,7 +59,10 @@ export async function openSqliteBackend(storageUrl: string): Promise<CasBackend>
   let db: Database.Database | undefined;
   let adapter: SqliteKeyvAdapter;
   try {
-    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    // How long a writer waits for another connection's write lock before SQLITE_BUSY, which the store reports
+    // as a timeout. The wait is synchronous (it blocks this process), and only happens when another process
+    // writes to the same file: this process's own calls never hold a lock between them.
+    db = new Database(file, { timeout: options.timeoutMs });
     // WAL: readers run beside the writer, and a commit appends to the log instead of rewriting pages.
     db.pragma('journal_mode = WAL');
     // NORMAL syncs the WAL at checkpoints, not at every commit. A process that dies (even by kill -9)
@@ -116,10 +116,15 @@ export async function openSqliteBackend(storageUrl: string): Promise<CasBackend>
     return -1;
   });
 
+  const ping = opened.prepare('SELECT 1');
   return {
     keyv,
     ...sqlCas(query, dialect),
     // IMMEDIATE takes the write lock at BEGIN, so the rows read are the rows written over.
     commit: async (ops) => commitNow.immediate(ops),
+    ping: async () => {
+      ping.get();
+    },
+    isTimeout: (error) => String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY'),
   };
 }

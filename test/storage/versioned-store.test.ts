@@ -37,6 +37,10 @@ describe.each(backends)('VersionedStore on $name', ({ url }) => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('ping answers', async () => {
+    await expect(a.ping()).resolves.toBeUndefined();
+  });
+
   it('puts and gets a value with a version', async () => {
     expect(await a.get('missing')).toBeUndefined();
     const version = await a.put('greeting', { text: '你好', n: 1 });
