@@ -96,33 +96,52 @@ export class KeyvVersionedStore implements VersionedStore {
   // private methods below, which call each other without stacking deadlines.
 
   get<T>(key: string): Promise<StoredRecord<T> | undefined> {
-    return this.timed('get', async () => (await this.readMany<T>([key])).get(key));
+    return this.timed('get', async () => {
+      checkKey(key);
+      return (await this.readMany<T>([key])).get(key);
+    });
   }
 
   getMany<T>(keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
-    return this.timed('getMany', () => this.readMany<T>(keys));
+    return this.timed('getMany', async () => {
+      for (const key of keys) checkKey(key);
+      return this.readMany<T>(keys);
+    });
   }
 
   put<T>(key: string, value: T, options: PutOptions = {}): Promise<string> {
-    return this.timed('put', () => this.putNow(key, value, options));
+    return this.timed('put', async () => {
+      checkKey(key);
+      return this.putNow(key, value, options);
+    });
   }
 
   commit(writes: readonly StoreWrite[]): Promise<string[]> {
-    return this.timed('commit', (signal) => this.commitNow(writes, signal));
+    return this.timed('commit', async (signal) => {
+      for (const write of writes) checkKey(write.key);
+      return this.commitNow(writes, signal);
+    });
   }
 
   delete(key: string): Promise<void> {
     return this.timed('delete', async () => {
+      checkKey(key);
       await this.backend.keyv.delete(this.prefix + key);
     });
   }
 
   increment(key: string): Promise<number> {
-    return this.timed('increment', (signal) => this.incrementNow(key, signal));
+    return this.timed('increment', async (signal) => {
+      checkKey(key);
+      return this.incrementNow(key, signal);
+    });
   }
 
   keys(prefix: string): Promise<string[]> {
-    return this.timed('keys', () => this.keysNow(prefix));
+    return this.timed('keys', async () => {
+      checkKey(prefix, 'prefix');
+      return this.keysNow(prefix);
+    });
   }
 
   ping(): Promise<void> {
@@ -261,6 +280,19 @@ function unexpired<T>(raw: string | undefined): Envelope<T> | undefined {
   if (raw === undefined) return undefined;
   const envelope = JSON.parse(raw) as Envelope<T>;
   return typeof envelope.expires === 'number' && Date.now() > envelope.expires ? undefined : envelope;
+}
+
+/**
+ * Keys must be well-formed UTF-16 without NUL. A lone surrogate cannot be encoded as UTF-8: Redis would
+ * store it as U+FFFD, so '\ud800' and '\udbff' would name the same record. PostgreSQL refuses NUL in text
+ * (an error per request), and SQLite's length() stops at the first NUL.
+ */
+export function checkKey(key: string, what = 'key'): void {
+  if (typeof key !== 'string') throw new TypeError(`Storage: a ${what} must be a string`);
+  // String.prototype.isWellFormed is in Node 20 but not in TypeScript's ES2022 library.
+  if (!(key as string & { isWellFormed(): boolean }).isWellFormed() || key.includes('\0')) {
+    throw new TypeError(`Storage: a ${what} must be well-formed UTF-16 without NUL characters`);
+  }
 }
 
 /** `expected` as put reads it, as a test of the raw row; undefined when the write is unconditional. */

@@ -56,7 +56,8 @@ export interface PutOptions {
  * - `put` with `expected` is an atomic compare-and-set across processes and connections: of two writers
  *   holding the same version, exactly one succeeds and the other gets a `VersionConflictError`.
  * - Expired records are absent for every operation (get, getMany, keys, expected: null, increment).
- * - Keys are plain strings; the store adds its namespace prefix itself.
+ * - Keys are plain strings; the store adds its namespace prefix itself. A key (or prefix) that is not
+ *   well-formed UTF-16 (a lone surrogate) or contains NUL is refused with a TypeError.
  * - Every operation settles within the store's `timeoutMs`, rejecting with a StorageTimeoutError if the
  *   backend does not answer in time.
  */
@@ -106,7 +107,8 @@ export async function openStore(storageUrl: string, options: OpenStoreOptions = 
     throw new RangeError(`Storage: timeoutMs must be a positive number, got ${timeoutMs}`);
   }
   const scheme = /^([a-z]+):\/\//.exec(storageUrl)?.[1];
-  const { KeyvVersionedStore } = await import('./keyv-versioned-store.ts');
+  const { KeyvVersionedStore, checkKey } = await import('./keyv-versioned-store.ts');
+  checkKey(namespace, 'namespace');
   const settings = { timeoutMs };
   switch (scheme) {
     case 'sqlite': {

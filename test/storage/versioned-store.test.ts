@@ -165,6 +165,31 @@ describe.each(backends)('VersionedStore on $name', ({ url }) => {
     expect(conflicts).toBeGreaterThan(0); // the loops really raced
   });
 
+  it('refuses keys that are not well-formed UTF-16 or contain NUL, and takes surrogate pairs', async () => {
+    for (const bad of ['\ud800', 'lone\udc00', 'nul\u0000key', '\u0000']) {
+      await expect(a.get(bad)).rejects.toThrow(TypeError);
+      await expect(a.getMany(['fine', bad])).rejects.toThrow(TypeError);
+      await expect(a.put(bad, 1)).rejects.toThrow(TypeError);
+      await expect(a.put(bad, 1, { expected: null })).rejects.toThrow(TypeError);
+      await expect(a.delete(bad)).rejects.toThrow(TypeError);
+      await expect(a.increment(bad)).rejects.toThrow(TypeError);
+      await expect(a.keys(bad)).rejects.toThrow(TypeError);
+      // One bad key stops the whole commit.
+      await expect(
+        a.commit([
+          { key: 'bad-key/fine', value: 1 },
+          { key: bad, value: 1 },
+        ]),
+      ).rejects.toThrow(TypeError);
+    }
+    expect(await a.keys('bad-key/')).toEqual([]);
+    await expect(openStore(url, { namespace: 'ns\ud800' })).rejects.toThrow(TypeError);
+    // '\ud800' and '\udbff' would both reach Redis as U+FFFD; a real pair is a single character and fine.
+    const version = await a.put('emoji/😀', '😀');
+    expect(await b.get('emoji/😀')).toEqual({ value: '😀', version });
+    expect(await b.keys('emoji/')).toEqual(['emoji/😀']);
+  });
+
   describe('commit', () => {
     it('writes a turn-shaped set of records together and returns their versions in order', async () => {
       const state = await a.put('turn/state', { step: 1 });
