@@ -118,10 +118,11 @@ export async function openPostgresBackend(storageUrl: string, options: { timeout
     table,
     param: (n) => `$${n}`,
     startsWith: 'starts_with(key, $1)',
-    // ORDER BY: rows are locked in key order, the order every commit uses, so commits do not deadlock.
+    // ORDER BY: concurrent commits lock the rows they share in the same order instead of deadlocking.
     lockRows: `SELECT key, value FROM ${table} WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE`,
     keyList: (keys) => keys,
-    // deadlock_detected, serialization_failure: PostgreSQL rolled the transaction back; running it again is safe.
+    // deadlock_detected (still possible when rows appear between two commits' reads), serialization_failure:
+    // PostgreSQL rolled the transaction back, so running it again is safe.
     retryable: (error) => ['40P01', '40001'].includes((error as { code?: unknown }).code as string),
   };
   return {

@@ -43,7 +43,7 @@ export interface PlannedWrite {
 
 /**
  * Judges a commit against the rows read under lock: the index of the first op that does not hold, or
- * the writes to make, in key order (the order every commit locks in, so two commits cannot deadlock).
+ * the writes to make, in key order, so that commits over the same keys take their locks in one order.
  */
 export function planCommit(ops: readonly CommitOp[], current: ReadonlyMap<string, string>): number | PlannedWrite[] {
   const writes: PlannedWrite[] = [];
