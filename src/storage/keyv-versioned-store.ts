@@ -12,7 +12,15 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Keyv, { type KeyvStoreAdapter } from 'keyv';
 import { systemRandom } from '../platform/clock-and-ids.ts';
-import { type PutOptions, type StoredRecord, VersionConflictError, type VersionedStore } from './versioned-store.ts';
+import { withDeadline } from './deadline.ts';
+import {
+  type PutOptions,
+  StorageTimeoutError,
+  type StoredRecord,
+  type StoreWrite,
+  VersionConflictError,
+  type VersionedStore,
+} from './versioned-store.ts';
 
 /** What a backend adds under keyv's connection. Keys here are full (namespaced) keys; values are raw strings. */
 export interface CasBackend {
@@ -24,6 +32,26 @@ export interface CasBackend {
   swap(key: string, expected: string | undefined, next: string | undefined, ttlMs?: number): Promise<boolean>;
   /** Raw rows whose key starts with `prefix`, expired ones included. */
   scan(prefix: string): Promise<Array<[key: string, raw: string]>>;
+  /**
+   * Atomically: if every op's `holds` accepts the raw value stored under its key at that moment, apply
+   * every op and return -1; otherwise change nothing and return the index of the first op (in order)
+   * that does not hold. At most one op per key. Once `signal` is aborted, no new attempt starts.
+   */
+  commit(ops: readonly CommitOp[], signal?: AbortSignal): Promise<number>;
+  /** One cheap round trip. */
+  ping(): Promise<void>;
+  /** Whether an error is the backend's own timeout (a lock wait, a statement or connection timeout). */
+  isTimeout?(error: unknown): boolean;
+}
+
+/** One write of a backend commit. Keys are full (namespaced) keys; values are raw strings. */
+export interface CommitOp {
+  key: string;
+  /** Judges the stored raw value (undefined: no row); absent for an unconditional write. */
+  holds?: (raw: string | undefined) => boolean;
+  /** The new raw value; undefined deletes the row. */
+  next: string | undefined;
+  ttlMs?: number;
 }
 
 interface Envelope<T> {
@@ -51,21 +79,94 @@ const MAX_ATTEMPTS = 200;
 export class KeyvVersionedStore implements VersionedStore {
   private readonly adapter: KeyvStoreAdapter;
   private readonly prefix: string;
+  private readonly timeoutMs: number;
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly backend: CasBackend,
     namespace: string,
+    options: { timeoutMs: number },
   ) {
     this.adapter = backend.keyv.store as KeyvStoreAdapter;
     this.prefix = `${namespace}:`;
+    this.timeoutMs = options.timeoutMs;
   }
 
-  async get<T>(key: string): Promise<StoredRecord<T> | undefined> {
-    return (await this.getMany<T>([key])).get(key);
+  // Every public operation runs under the store's deadline (withDeadline); the work itself is in the
+  // private methods below, which call each other without stacking deadlines.
+
+  get<T>(key: string): Promise<StoredRecord<T> | undefined> {
+    return this.timed('get', async () => {
+      checkKey(key);
+      return (await this.readMany<T>([key])).get(key);
+    });
   }
 
-  async getMany<T>(keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
+  getMany<T>(keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
+    return this.timed('getMany', async () => {
+      for (const key of keys) checkKey(key);
+      return this.readMany<T>(keys);
+    });
+  }
+
+  put<T>(key: string, value: T, options: PutOptions = {}): Promise<string> {
+    return this.timed('put', async () => {
+      checkKey(key);
+      return this.putNow(key, value, options);
+    });
+  }
+
+  commit(writes: readonly StoreWrite[]): Promise<string[]> {
+    return this.timed('commit', async (signal) => {
+      for (const write of writes) checkKey(write.key);
+      return this.commitNow(writes, signal);
+    });
+  }
+
+  delete(key: string): Promise<void> {
+    return this.timed('delete', async () => {
+      checkKey(key);
+      await this.backend.keyv.delete(this.prefix + key);
+    });
+  }
+
+  increment(key: string): Promise<number> {
+    return this.timed('increment', async (signal) => {
+      checkKey(key);
+      return this.incrementNow(key, signal);
+    });
+  }
+
+  keys(prefix: string): Promise<string[]> {
+    return this.timed('keys', async () => {
+      checkKey(prefix, 'prefix');
+      return this.keysNow(prefix);
+    });
+  }
+
+  ping(): Promise<void> {
+    return this.timed('ping', () => this.backend.ping());
+  }
+
+  /** Idempotent: ending a pg pool or closing an SQLite handle twice would throw. */
+  close(): Promise<void> {
+    this.closing ??= this.timed('close', () => this.backend.keyv.disconnect());
+    return this.closing;
+  }
+
+  private async timed<T>(operation: string, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    try {
+      return await withDeadline(operation, this.timeoutMs, work);
+    } catch (error) {
+      // The backend's own timeouts (set from the same timeoutMs) look the same to callers as ours.
+      if (!(error instanceof StorageTimeoutError) && this.backend.isTimeout?.(error)) {
+        throw new StorageTimeoutError(operation, this.timeoutMs, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async readMany<T>(keys: readonly string[]): Promise<Map<string, StoredRecord<T>>> {
     const full = keys.map((key) => this.prefix + key);
     const raws = full.length === 0 ? [] : await this.readRaw(full);
     const found = new Map<string, StoredRecord<T>>();
@@ -79,7 +180,7 @@ export class KeyvVersionedStore implements VersionedStore {
     return new Map(keys.filter((key) => found.has(key)).map((key) => [key, found.get(key)!]));
   }
 
-  async put<T>(key: string, value: T, options: PutOptions = {}): Promise<string> {
+  private async putNow<T>(key: string, value: T, options: PutOptions): Promise<string> {
     const { expected } = options;
     const ttlMs = normalizeTtl(options.ttlMs);
     const full = this.prefix + key;
@@ -102,13 +203,36 @@ export class KeyvVersionedStore implements VersionedStore {
     return version;
   }
 
-  async delete(key: string): Promise<void> {
-    await this.backend.keyv.delete(this.prefix + key);
+  private async commitNow(writes: readonly StoreWrite[], signal: AbortSignal): Promise<string[]> {
+    const seen = new Set<string>();
+    const versions: string[] = [];
+    const ops = writes.map((write): CommitOp => {
+      if (seen.has(write.key)) throw new TypeError(`Storage: commit writes "${write.key}" more than once`);
+      seen.add(write.key);
+      const key = this.prefix + write.key;
+      const holds = expectation(write.expected);
+      if ('delete' in write && write.delete === true) {
+        versions.push('');
+        return { key, holds, next: undefined };
+      }
+      const { value, ttlMs: ttl } = write as { value: unknown; ttlMs?: number };
+      const ttlMs = normalizeTtl(ttl);
+      const version = randomUUID();
+      const expires = ttlMs ? Date.now() + ttlMs : undefined;
+      versions.push(version);
+      // Serialized now, as in put: later mutation of `value` by the caller cannot change what is stored.
+      return { key, holds, next: JSON.stringify({ value: { value, version }, expires }), ttlMs };
+    });
+    if (ops.length === 0) return versions;
+    const failed = await this.backend.commit(ops, signal);
+    if (failed >= 0) throw new VersionConflictError(writes[failed]!.key);
+    return versions;
   }
 
-  async increment(key: string): Promise<number> {
+  private async incrementNow(key: string, signal: AbortSignal): Promise<number> {
     const full = this.prefix + key;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      signal.throwIfAborted();
       const [current] = await this.readRaw([full]);
       const live = unexpired<unknown>(current);
       const count = live?.value.value ?? 0;
@@ -123,19 +247,13 @@ export class KeyvVersionedStore implements VersionedStore {
     throw new Error(`Storage: increment of "${key}" kept conflicting (${MAX_ATTEMPTS} attempts)`);
   }
 
-  async keys(prefix: string): Promise<string[]> {
+  private async keysNow(prefix: string): Promise<string[]> {
     const rows = await this.backend.scan(this.prefix + prefix);
     const live = await Promise.all(rows.map(async ([full, raw]) => ((await this.live(full, raw)) ? full : undefined)));
     return live
       .filter((full): full is string => full !== undefined)
       .map((full) => full.slice(this.prefix.length))
       .sort();
-  }
-
-  /** Idempotent: ending a pg pool or closing an SQLite handle twice would throw. */
-  close(): Promise<void> {
-    this.closing ??= this.backend.keyv.disconnect();
-    return this.closing;
   }
 
   private async readRaw(full: string[]): Promise<Array<string | undefined>> {
@@ -162,6 +280,26 @@ function unexpired<T>(raw: string | undefined): Envelope<T> | undefined {
   if (raw === undefined) return undefined;
   const envelope = JSON.parse(raw) as Envelope<T>;
   return typeof envelope.expires === 'number' && Date.now() > envelope.expires ? undefined : envelope;
+}
+
+/**
+ * Keys must be well-formed UTF-16 without NUL. A lone surrogate cannot be encoded as UTF-8: Redis would
+ * store it as U+FFFD, so '\ud800' and '\udbff' would name the same record. PostgreSQL refuses NUL in text
+ * (an error per request), and SQLite's length() stops at the first NUL.
+ */
+export function checkKey(key: string, what = 'key'): void {
+  if (typeof key !== 'string') throw new TypeError(`Storage: a ${what} must be a string`);
+  // String.prototype.isWellFormed is in Node 20 but not in TypeScript's ES2022 library.
+  if (!(key as string & { isWellFormed(): boolean }).isWellFormed() || key.includes('\0')) {
+    throw new TypeError(`Storage: a ${what} must be well-formed UTF-16 without NUL characters`);
+  }
+}
+
+/** `expected` as put reads it, as a test of the raw row; undefined when the write is unconditional. */
+function expectation(expected: string | null | undefined): CommitOp['holds'] {
+  if (expected === undefined || expected === '*') return undefined;
+  if (expected === null) return (raw) => unexpired(raw) === undefined;
+  return (raw) => unexpired(raw)?.value.version === expected;
 }
 
 /** 0 or absent: no expiry (as in keyv). Whole milliseconds, because Redis PX rejects fractions. */

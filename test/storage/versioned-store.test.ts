@@ -37,6 +37,10 @@ describe.each(backends)('VersionedStore on $name', ({ url }) => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('ping answers', async () => {
+    await expect(a.ping()).resolves.toBeUndefined();
+  });
+
   it('puts and gets a value with a version', async () => {
     expect(await a.get('missing')).toBeUndefined();
     const version = await a.put('greeting', { text: '你好', n: 1 });
@@ -159,5 +163,186 @@ describe.each(backends)('VersionedStore on $name', ({ url }) => {
     expect(final?.value.n).toBe(20);
     expect(final?.value.by.sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i));
     expect(conflicts).toBeGreaterThan(0); // the loops really raced
+  });
+
+  it('refuses keys that are not well-formed UTF-16 or contain NUL, and takes surrogate pairs', async () => {
+    for (const bad of ['\ud800', 'lone\udc00', 'nul\u0000key', '\u0000']) {
+      await expect(a.get(bad)).rejects.toThrow(TypeError);
+      await expect(a.getMany(['fine', bad])).rejects.toThrow(TypeError);
+      await expect(a.put(bad, 1)).rejects.toThrow(TypeError);
+      await expect(a.put(bad, 1, { expected: null })).rejects.toThrow(TypeError);
+      await expect(a.delete(bad)).rejects.toThrow(TypeError);
+      await expect(a.increment(bad)).rejects.toThrow(TypeError);
+      await expect(a.keys(bad)).rejects.toThrow(TypeError);
+      // One bad key stops the whole commit.
+      await expect(
+        a.commit([
+          { key: 'bad-key/fine', value: 1 },
+          { key: bad, value: 1 },
+        ]),
+      ).rejects.toThrow(TypeError);
+    }
+    expect(await a.keys('bad-key/')).toEqual([]);
+    await expect(openStore(url, { namespace: 'ns\ud800' })).rejects.toThrow(TypeError);
+    // '\ud800' and '\udbff' would both reach Redis as U+FFFD; a real pair is a single character and fine.
+    const version = await a.put('emoji/😀', '😀');
+    expect(await b.get('emoji/😀')).toEqual({ value: '😀', version });
+    expect(await b.keys('emoji/')).toEqual(['emoji/😀']);
+  });
+
+  describe('commit', () => {
+    it('writes a turn-shaped set of records together and returns their versions in order', async () => {
+      const state = await a.put('turn/state', { step: 1 });
+      const versions = await b.commit([
+        { key: 'turn/state', value: { step: 2 }, expected: state },
+        { key: 'turn/dedupe/m1', value: true, expected: null, ttlMs: 60_000 },
+        { key: 'turn/outbox/1', value: { text: 'hi' } },
+      ]);
+      expect(versions).toHaveLength(3);
+      expect(new Set([state, ...versions]).size).toBe(4);
+      expect([...(await a.getMany(['turn/state', 'turn/dedupe/m1', 'turn/outbox/1']))]).toEqual([
+        ['turn/state', { value: { step: 2 }, version: versions[0] }],
+        ['turn/dedupe/m1', { value: true, version: versions[1] }],
+        ['turn/outbox/1', { value: { text: 'hi' }, version: versions[2] }],
+      ]);
+    });
+
+    it('writes nothing when one expectation fails, and names the first key that failed', async () => {
+      const v1 = await a.put('all/1', 'one');
+      const v2 = await a.put('all/2', 'two');
+      await a.put('all/2', 'two, changed');
+      await a.put('all/3', 'three');
+      const attempt = b.commit([
+        { key: 'all/1', value: 'ONE', expected: v1 }, // holds
+        { key: 'all/new', value: 'new' }, // unconditional
+        { key: 'all/2', value: 'TWO', expected: v2 }, // stale: fails first
+        { key: 'all/3', value: 'THREE', expected: null }, // exists: fails too, but later
+        { key: 'all/gone', delete: true, expected: 'no-such-version' },
+      ]);
+      await expect(attempt).rejects.toBeInstanceOf(VersionConflictError);
+      await expect(attempt).rejects.toMatchObject({ code: 'storage_version_conflict', key: 'all/2' });
+      const found = await a.getMany<string>(['all/1', 'all/new', 'all/2', 'all/3']);
+      expect([...found].map(([key, record]) => [key, record.value])).toEqual([
+        ['all/1', 'one'],
+        ['all/2', 'two, changed'],
+        ['all/3', 'three'],
+      ]);
+      expect(found.get('all/1')?.version).toBe(v1);
+    });
+
+    it('deletes, conditionally or not, beside puts', async () => {
+      const v1 = await a.put('del/1', 1);
+      await a.put('del/2', 2);
+      await a.put('del/3', 3);
+      const versions = await b.commit([
+        { key: 'del/1', delete: true, expected: v1 },
+        { key: 'del/2', delete: true },
+        { key: 'del/never', delete: true, expected: null }, // absent, as expected: a no-op
+        { key: 'del/put', value: 'kept' },
+      ]);
+      expect(versions.slice(0, 3)).toEqual(['', '', '']);
+      expect(await a.keys('del/')).toEqual(['del/3', 'del/put']);
+      // A stale version on a delete stops the whole commit.
+      await expect(b.commit([{ key: 'del/3', delete: true, expected: v1 }])).rejects.toMatchObject({ key: 'del/3' });
+      await expect(b.commit([{ key: 'del/1', delete: true, expected: v1 }])).rejects.toMatchObject({ key: 'del/1' });
+      expect((await a.get('del/3'))?.value).toBe(3);
+    });
+
+    it('gives records a ttl, and counts an expired record as absent', async () => {
+      await b.commit([
+        { key: 'cttl/short', value: 'soon gone', ttlMs: 300 },
+        { key: 'cttl/long', value: 'stays', expected: null, ttlMs: 60_000 },
+        { key: 'cttl/forever', value: 'always' },
+      ]);
+      expect(await a.keys('cttl/')).toEqual(['cttl/forever', 'cttl/long', 'cttl/short']);
+      await sleep(600);
+      expect(await a.keys('cttl/')).toEqual(['cttl/forever', 'cttl/long']);
+
+      const expiring = await a.put('cttl/dedupe', 'first', { ttlMs: 200 });
+      await expect(b.commit([{ key: 'cttl/dedupe', value: 'second', expected: null }])).rejects.toMatchObject({
+        key: 'cttl/dedupe',
+      });
+      await sleep(400);
+      // Expired: absent for expected: null, and its old version no longer matches.
+      await expect(b.commit([{ key: 'cttl/dedupe', value: 'x', expected: expiring }])).rejects.toMatchObject({
+        key: 'cttl/dedupe',
+      });
+      await b.commit([{ key: 'cttl/dedupe', value: 'second', expected: null }]);
+      expect((await a.get('cttl/dedupe'))?.value).toBe('second');
+    });
+
+    it('an empty commit is a no-op; a key written twice is refused', async () => {
+      await expect(a.commit([])).resolves.toEqual([]);
+      await expect(
+        a.commit([
+          { key: 'twice', value: 1 },
+          { key: 'twice', delete: true },
+        ]),
+      ).rejects.toThrow(TypeError);
+      expect(await a.get('twice')).toBeUndefined();
+    });
+
+    it('stores deep copies taken when commit is called', async () => {
+      const value = { list: [1] };
+      const pending = a.commit([{ key: 'ccopy', value }]);
+      value.list.push(2);
+      await pending;
+      expect((await b.get('ccopy'))?.value).toEqual({ list: [1] });
+    });
+
+    it('of 20 commits racing from two stores with the same expected version, exactly one wins', async () => {
+      const start = await a.put('race/state', { turn: 0 });
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? a : b).commit([
+            { key: `race/dedupe/${i}`, value: i, expected: null, ttlMs: 60_000 },
+            { key: 'race/state', value: { turn: 1, by: i }, expected: start },
+            { key: `race/outbox/${i}`, value: i },
+          ]),
+        ),
+      );
+      const won = outcomes.flatMap((outcome, i) => (outcome.status === 'fulfilled' ? [i] : []));
+      expect(won).toHaveLength(1);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ key: 'race/state' });
+      }
+      expect((await a.get('race/state'))?.value).toEqual({ turn: 1, by: won[0] });
+      // The losers wrote none of their records.
+      expect(await b.keys('race/')).toEqual([`race/dedupe/${won[0]}`, `race/outbox/${won[0]}`, 'race/state'].sort());
+    });
+
+    it('of 20 commits racing to create the same absent keys, exactly one wins', async () => {
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 ? a : b).commit([
+            { key: 'create/1', value: i, expected: null },
+            { key: 'create/2', value: i, expected: null },
+          ]),
+        ),
+      );
+      const won = outcomes.flatMap((outcome, i) => (outcome.status === 'fulfilled' ? [i] : []));
+      expect(won).toHaveLength(1);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ key: 'create/1' });
+      }
+      expect((await a.get('create/1'))?.value).toBe(won[0]);
+      expect((await a.get('create/2'))?.value).toBe(won[0]);
+    });
+
+    it('commits over the same keys in opposite orders all complete', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => {
+          const writes = [
+            { key: 'order/x', value: i },
+            { key: 'order/y', value: i },
+            { key: `order/${i}`, value: i, expected: null },
+          ];
+          return (i % 2 ? a : b).commit(i % 4 < 2 ? writes : writes.reverse());
+        }),
+      );
+      expect(results).toHaveLength(20);
+      // Whichever commit came last set both.
+      expect((await a.get('order/x'))?.value).toBe((await a.get('order/y'))?.value);
+    });
   });
 });
