@@ -38,6 +38,12 @@ export interface CasBackend {
    * that does not hold. At most one op per key. Once `signal` is aborted, no new attempt starts.
    */
   commit(ops: readonly CommitOp[], signal?: AbortSignal): Promise<number>;
+  /**
+   * Atomically replaces the raw value under `key` by `change(raw)` (undefined: no row), holding the row
+   * locked meanwhile, so concurrent callers queue instead of racing (SQL backends). Without it, the store
+   * increments with compare-and-swap rounds.
+   */
+  update?(key: string, change: (raw: string | undefined) => string, signal?: AbortSignal): Promise<void>;
   /** One cheap round trip. */
   ping(): Promise<void>;
   /** Whether an error is the backend's own timeout (a lock wait, a statement or connection timeout). */
@@ -231,16 +237,24 @@ export class KeyvVersionedStore implements VersionedStore {
 
   private async incrementNow(key: string, signal: AbortSignal): Promise<number> {
     const full = this.prefix + key;
+    if (this.backend.update) {
+      let count = 0;
+      await this.backend.update(
+        full,
+        (raw) => {
+          const next = incremented(key, raw);
+          count = next.count;
+          return next.raw;
+        },
+        signal,
+      );
+      return count;
+    }
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       signal.throwIfAborted();
       const [current] = await this.readRaw([full]);
-      const live = unexpired<unknown>(current);
-      const count = live?.value.value ?? 0;
-      if (typeof count !== 'number') throw new TypeError(`Storage: "${key}" does not hold a number`);
-      const expires = live?.expires;
-      const raw = JSON.stringify({ value: { value: count + 1, version: randomUUID() }, expires });
-      const ttlMs = expires === undefined ? undefined : Math.max(1, Math.ceil(expires - Date.now()));
-      if (await this.backend.swap(full, current, raw, ttlMs)) return count + 1;
+      const next = incremented(key, current);
+      if (await this.backend.swap(full, current, next.raw, next.ttlMs)) return next.count;
       // Lost the race: someone else's increment landed. Back off a little, with jitter, so callers spread out.
       await sleep(systemRandom() * Math.min(2 ** attempt, 50));
     }
@@ -300,6 +314,17 @@ function expectation(expected: string | null | undefined): CommitOp['holds'] {
   if (expected === undefined || expected === '*') return undefined;
   if (expected === null) return (raw) => unexpired(raw) === undefined;
   return (raw) => unexpired(raw)?.value.version === expected;
+}
+
+/** The envelope after adding 1 to the count in `raw` (an expired or absent record counts 0); its ttl is kept. */
+function incremented(key: string, raw: string | undefined): { raw: string; count: number; ttlMs?: number } {
+  const live = unexpired<unknown>(raw);
+  const count = live?.value.value ?? 0;
+  if (typeof count !== 'number') throw new TypeError(`Storage: "${key}" does not hold a number`);
+  const expires = live?.expires;
+  const next = JSON.stringify({ value: { value: count + 1, version: randomUUID() }, expires });
+  const ttlMs = expires === undefined ? undefined : Math.max(1, Math.ceil(expires - Date.now()));
+  return { raw: next, count: count + 1, ...(ttlMs === undefined ? {} : { ttlMs }) };
 }
 
 /** 0 or absent: no expiry (as in keyv). Whole milliseconds, because Redis PX rejects fractions. */

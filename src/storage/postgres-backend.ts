@@ -10,7 +10,7 @@
 import { createRequire } from 'node:module';
 import KeyvPostgres from '@keyv/postgres';
 import { type CasBackend, createKeyv } from './keyv-versioned-store.ts';
-import { type SqlDialect, type SqlQuery, type SqlTransaction, sqlCas, sqlCommit } from './sql-cas.ts';
+import { type SqlDialect, type SqlQuery, type SqlTransaction, sqlCas, sqlCommit, sqlUpdate } from './sql-cas.ts';
 import { StorageTimeoutError } from './versioned-store.ts';
 
 interface PgResult {
@@ -129,6 +129,7 @@ export async function openPostgresBackend(storageUrl: string, options: { timeout
     keyv,
     ...sqlCas(query, dialect),
     commit: sqlCommit(transaction(pool), dialect),
+    update: sqlUpdate(transaction(pool), dialect),
     ping: async () => {
       await pool.query('SELECT 1');
     },

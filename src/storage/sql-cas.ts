@@ -105,6 +105,28 @@ export function sqlCas(query: SqlQuery, dialect: SqlDialect): Pick<CasBackend, '
   };
 }
 
+/** update as one transaction (PostgreSQL): the row locked, changed, written; again after a lost insert race. */
+export function sqlUpdate(transaction: SqlTransaction, dialect: SqlDialect): NonNullable<CasBackend['update']> {
+  const { insert, upsert } = sqlStatements(dialect);
+  return async (key, change, signal) => {
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      try {
+        await transaction(async (tx) => {
+          const [row] = await tx(dialect.lockRows, [dialect.keyList([key])]);
+          const next = change(row ? String(row.value) : undefined);
+          if (row) await tx(upsert, [key, next]);
+          else if ((await tx(insert, [key, next])).length === 0) throw new LostInsertRace();
+        });
+        return;
+      } catch (error) {
+        const again = error instanceof LostInsertRace || dialect.retryable?.(error) === true;
+        if (!again || attempt >= COMMIT_ATTEMPTS) throw error;
+      }
+    }
+  };
+}
+
 /** commit as one transaction of asynchronous statements (PostgreSQL): lock, judge, write; again after a lost race. */
 export function sqlCommit(transaction: SqlTransaction, dialect: SqlDialect): CasBackend['commit'] {
   const { insert, upsert, removeKey } = sqlStatements(dialect);

@@ -116,12 +116,18 @@ export async function openSqliteBackend(storageUrl: string, options: { timeoutMs
     return -1;
   });
 
+  const updateNow = opened.transaction((key: string, change: (raw: string | undefined) => string): void => {
+    const row = prepared(dialect.lockRows).get(bind([dialect.keyList([key])])) as { value: string } | undefined;
+    prepared(upsert).run(bind([key, change(row?.value)]));
+  });
+
   const ping = opened.prepare('SELECT 1');
   return {
     keyv,
     ...sqlCas(query, dialect),
     // IMMEDIATE takes the write lock at BEGIN, so the rows read are the rows written over.
     commit: async (ops) => commitNow.immediate(ops),
+    update: async (key, change) => updateNow.immediate(key, change),
     ping: async () => {
       ping.get();
     },

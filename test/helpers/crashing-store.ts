@@ -19,7 +19,8 @@ export function crashingStore(store: VersionedStore, crashAt = Number.POSITIVE_I
   const wrapped = new Proxy(store, {
     get(target, name, receiver) {
       const value = Reflect.get(target, name, receiver);
-      if (typeof value !== 'function' || name === 'close') return value;
+      if (typeof value !== 'function') return value;
+      if (name === 'close') return value.bind(target);
       return (...args: unknown[]) => {
         if (WRITES.has(String(name)) && ++writes >= crashAt) dead = true;
         if (dead) return Promise.reject(new SimulatedCrash());
