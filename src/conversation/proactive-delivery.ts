@@ -45,8 +45,10 @@ export function createProactiveDelivery(deps: {
     logger: deps.logger.child({ component: 'proactive' }),
     prefix: PREFIX,
     accepts: (turn) => deps.channels.has(turn.address.channel),
-    // Merchants wait for these: retry soon, for about a day before an operator is needed.
-    policy: { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000, maxAttempts: 300, pollIntervalMs: 1_000 },
+    // Merchants wait for these: retry soon, for about a day before an operator is needed. A delivery is
+    // a local bot turn (storage calls time out within seconds), so a short lease lets another worker
+    // resume soon after a process died mid-delivery.
+    policy: { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000, maxAttempts: 300, pollIntervalMs: 1_000, leaseMs: 15_000 },
     deliver: async ({ address, event }, key) => {
       const channel = deps.channels.get(address.channel);
       if (!channel) throw new Error(`channel ${address.channel} is not served by this process`);

@@ -156,7 +156,9 @@ describe('npm start serves every documented route', () => {
 });
 
 describe('decisions reach the merchant whatever happens to the process', () => {
-  it('a decision whose server is killed with -9 right after it is told once after the restart', async () => {
+  it('a decision whose server is killed with -9 right after it is told once after the restart', {
+    timeout: 60_000,
+  }, async () => {
     dataDir = mkdtempSync(path.join(tmpdir(), 'unbind-kill-'));
     const env = { DATA_DIR: dataDir, DESK_API_TOKEN: DESK_TOKEN };
     server = await startServerProcess(env);
@@ -166,7 +168,12 @@ describe('decisions reach the merchant whatever happens to the process', () => {
     await server.kill('SIGKILL');
 
     server = await startServerProcess(env);
-    const events = await readEvents(`${server.url}/api/webchat/conversations/kill-1/events?after=0`, /营业执照模糊/);
+    // If the killed process had claimed the delivery, its lease (15 s) must run out first.
+    const events = await readEvents(
+      `${server.url}/api/webchat/conversations/kill-1/events?after=0`,
+      /营业执照模糊/,
+      30_000,
+    );
     expect(events.match(/营业执照模糊/g)).toHaveLength(1);
     // Asked again later, still once: the notice is stored once, whoever delivered it.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
