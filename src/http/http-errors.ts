@@ -15,6 +15,7 @@ export type HttpErrorCode =
   | 'invalid_body'
   | 'invalid_query'
   | 'invalid_conversation_id'
+  | 'invalid_path'
   | 'payload_too_large'
   | 'unsupported_encoding'
   | 'bad_request'
@@ -73,6 +74,8 @@ export function createErrorHandler(logger: Logger, newReference: () => string): 
     const httpish = (typeof err === 'object' && err !== null ? err : {}) as HttpishError;
     const known = httpish.type ? BODY_ERRORS[httpish.type] : undefined;
     if (known) return sendError(res, known.status, known.code, locale);
+    // The router decodes path parameters; a broken `%` escape is the client's mistake, not ours.
+    if (err instanceof URIError) return sendError(res, 400, 'invalid_path', locale);
     if (httpish.expose && httpish.status && httpish.status >= 400 && httpish.status < 500) {
       return sendError(res, httpish.status, 'bad_request', locale);
     }
