@@ -119,7 +119,7 @@ describe('error messages speak the request language', () => {
       { conversationId: 'c', text: 'a'.repeat(70_000) },
       { 'accept-language': 'en' },
     );
-    expect(body.error.message).toMatch(/too long/);
+    expect(body.error.message).toMatch(/too long: the limit is 64 KB/);
   });
 });
 
