@@ -80,7 +80,8 @@ export function createErrorHandler(logger: Logger, newReference: () => string): 
     const known = httpish.type ? BODY_ERRORS[httpish.type] : undefined;
     if (known) {
       // The route's own limit, so a 16 KB route does not claim 64 KB.
-      const limit = typeof httpish.limit === 'number' ? { limitKb: Math.round(httpish.limit / 1024) } : {};
+      const limit: Record<string, number> =
+        typeof httpish.limit === 'number' ? { limitKb: Math.round(httpish.limit / 1024) } : {};
       return sendError(res, known.status, known.code, locale, {}, limit);
     }
     // The router decodes path parameters; a broken `%` escape is the client's mistake, not ours.
