@@ -103,17 +103,36 @@ export function readDotEnv(file = '.env'): void {
   if (existsSync(file)) process.loadEnvFile(file);
 }
 
+/** Where a generated desk token is kept, in DATA_DIR. */
+export function deskTokenFile(dataDir: string): string {
+  return path.resolve(dataDir, 'desk-api-token');
+}
+
+export interface LocalDeskToken {
+  /** For loadConfig: the kept token, or a new one generated and kept. */
+  read: () => string;
+  file: string;
+  /** Whether `read` generated the token (this is its first start): only then is it printed. */
+  generatedNow: () => boolean;
+}
+
 /**
  * A desk token for a first local run: generated once and kept in DATA_DIR (readable by this
  * user only), so it stays the same across restarts until DESK_API_TOKEN is configured.
  */
-export function localDeskToken(dataDir: string, generate: () => string): () => string {
-  return () => {
-    const file = path.join(dataDir, 'desk-api-token');
-    if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-    mkdirSync(dataDir, { recursive: true });
-    const token = generate();
-    writeFileSync(file, `${token}\n`, { mode: 0o600 });
-    return token;
+export function localDeskToken(dataDir: string, generate: () => string): LocalDeskToken {
+  const file = deskTokenFile(dataDir);
+  let generated = false;
+  return {
+    file,
+    generatedNow: () => generated,
+    read: () => {
+      if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+      mkdirSync(dataDir, { recursive: true });
+      const token = generate();
+      writeFileSync(file, `${token}\n`, { mode: 0o600 });
+      generated = true;
+      return token;
+    },
   };
 }

@@ -18,7 +18,8 @@ export interface ServerProcess {
 function spawnMain(env: Record<string, string>): { child: ChildProcess; output: () => string; stderr: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, DOTENV_CONFIG_QUIET: 'true', HOST: '127.0.0.1', PORT: '0', ...env },
+    // LC_ALL: the start-up banner in English, whatever the machine's language, for the tests to read.
+    env: { ...process.env, DOTENV_CONFIG_QUIET: 'true', HOST: '127.0.0.1', PORT: '0', LC_ALL: 'C.UTF-8', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
