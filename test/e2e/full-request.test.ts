@@ -4,7 +4,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RealServer, startRealServer } from '../helpers/real-server.ts';
+import { REAL_SERVER_DESK_TOKEN, type RealServer, startRealServer } from '../helpers/real-server.ts';
 import { launchChromium, newPhoneContext } from './browser.ts';
 
 let browser: Browser;
@@ -70,7 +70,7 @@ describe('a merchant files a request in the web chat', () => {
     await page.screenshot({ path: '/tmp/webchat-ticket.png', fullPage: false });
 
     const response = await fetch(`${server.url}/api/desk/tickets/UB-20261125-0001`, {
-      headers: { authorization: 'Bearer e2e-desk-token-0123456789' },
+      headers: { authorization: `Bearer ${REAL_SERVER_DESK_TOKEN}` },
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ fields: { sn: 'N5W1234567', phone: '13812345678' } });
