@@ -97,12 +97,44 @@ export interface ApiBody {
   [key: string]: unknown;
 }
 
-/** POSTs to the web chat API; a string body is sent as is (for broken JSON). */
-export async function postMessage(server: TestServer, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${server.url}/api/webchat/messages`, {
+/** POSTs to a web chat route; a string body is sent as is (for broken JSON). */
+async function postJson(url: string, body: unknown, headers: Record<string, string>) {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as ApiBody };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as ApiBody };
+}
+
+/** POSTs to the web chat's messages route as is: no token unless `headers` has one. */
+export function postMessage(server: TestServer, body: unknown, headers: Record<string, string> = {}) {
+  return postJson(`${server.url}/api/webchat/messages`, body, headers);
+}
+
+/** POSTs to the web chat's conversations route as is. */
+export function postConversation(server: TestServer, body: unknown = {}, headers: Record<string, string> = {}) {
+  return postJson(`${server.url}/api/webchat/conversations`, body, headers);
+}
+
+/** A conversation started the way the page starts one, and the way to talk in it. */
+export interface TestConversation {
+  conversationId: string;
+  token: string;
+  authorization: { authorization: string };
+  /** Sends a message in this conversation with its token; `body` adds to or overrides the fields. */
+  say(body: Record<string, unknown>, headers?: Record<string, string>): ReturnType<typeof postMessage>;
+}
+
+export async function openConversation(server: TestServer, locale?: string): Promise<TestConversation> {
+  const { status, body } = await postConversation(server, locale ? { locale } : {});
+  if (status !== 201) throw new Error(`could not start a conversation: ${status} ${JSON.stringify(body)}`);
+  const { conversationId, token } = body as unknown as { conversationId: string; token: string };
+  const authorization = { authorization: `Bearer ${token}` };
+  return {
+    conversationId,
+    token,
+    authorization,
+    say: (fields, headers = {}) => postMessage(server, { conversationId, ...fields }, { ...authorization, ...headers }),
+  };
 }

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { localeSchema } from '../../validation/ticket.ts';
 
-/** Ids the page generates (UUIDs) and other channels' ids fit; nothing that needs escaping. */
+/** Ids the server issues (UUIDs) and other channels' ids fit; nothing that needs escaping. */
 export const conversationIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/);
 
 export const webchatMessageSchema = z.object({
@@ -17,3 +17,9 @@ export const webchatMessageSchema = z.object({
   messageId: z.string().min(1).max(128).optional(),
 });
 export type WebchatMessage = z.infer<typeof webchatMessageSchema>;
+
+/** `POST /api/webchat/conversations`: the page's language, if it knows it. */
+export const createConversationSchema = z.object({ locale: localeSchema.optional() });
+
+/** What the server issues (base64url); anything else is refused before it is hashed. */
+export const conversationTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{16,256}$/);
