@@ -173,6 +173,44 @@ describe('POST /api/webchat/messages: bad requests', () => {
     expect(body.error).toMatchObject({ code: 'invalid_body', fields: ['conversationId'] });
   });
 
+  it.each([
+    ['a lone surrogate', 'm-\ud800'],
+    ['a NUL', 'm\u00001'],
+    ['a space', 'm 1'],
+    ['an emoji', 'm-😀'],
+    ['a slash', 'm/1'],
+    ['an empty string', ''],
+    ['129 characters', 'm'.repeat(129)],
+    ['a number', 7],
+  ])('400 invalid_body for a messageId with %s, and nothing reaches storage', async (_label, messageId) => {
+    const before = await storedState();
+    const { status, body } = await chat.say({ text: 'hi', messageId });
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'invalid_body', fields: ['messageId'] });
+    expect(server.received).toEqual([]);
+    expect(await storedState()).toEqual(before);
+  });
+
+  it('accepts printable ids up to 128 characters: UUIDs, colons, dots', async () => {
+    for (const messageId of ['6f1c2a4e-8b1d-4c55-9a3e-0d2f1b7c9e10', 'wx:msg.123_A', 'm'.repeat(128)]) {
+      expect((await chat.say({ text: 'hi', messageId })).status).toBe(200);
+    }
+  });
+
+  it.each([
+    ['userId', { userId: 'u\u0000' }],
+    ['userId', { userId: 'u-\udc00' }],
+    ['text', { text: 'hello\u0000' }],
+    ['text', { text: '半个\ud83d' }],
+  ])('400 invalid_body for a %s with a NUL or a lone surrogate', async (field, fields) => {
+    const before = await storedState();
+    const { status, body } = await chat.say({ text: 'hi', ...fields });
+    expect(status).toBe(400);
+    expect(body.error).toMatchObject({ code: 'invalid_body', fields: [field] });
+    expect(server.received).toEqual([]);
+    expect(await storedState()).toEqual(before);
+  });
+
   it('400 for an empty body, an array body and an unknown locale', async () => {
     expect((await postMessage(server, '', chat.authorization)).status).toBe(400);
     expect((await postMessage(server, [], chat.authorization)).status).toBe(400);
