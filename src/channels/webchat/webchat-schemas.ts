@@ -21,9 +21,7 @@ export const webchatMessageSchema = z.object({
   userId: idSchema.optional(),
   // Empty or very long text is the bot's to answer politely; the body limit caps the size. What
   // no keyboard types (a NUL, half of a surrogate pair) is refused: it must not reach storage.
-  text: z
-    .string()
-    .refine((text) => !text.includes('\u0000') && !LONE_SURROGATE.test(text), 'not well-formed text'),
+  text: z.string().refine((text) => !text.includes('\u0000') && !LONE_SURROGATE.test(text), 'not well-formed text'),
   locale: localeSchema.optional(),
   /** Lets a retried send be recognised and answered once. */
   messageId: idSchema.optional(),
