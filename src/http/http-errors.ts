@@ -18,6 +18,7 @@ export type HttpErrorCode =
   | 'invalid_path'
   | 'payload_too_large'
   | 'unsupported_encoding'
+  | 'unsupported_media_type'
   | 'bad_request'
   | 'unauthorized'
   | 'not_found'

@@ -134,6 +134,14 @@ describe('POST /api/desk/tickets/:id/decision', () => {
     expect((await server.desk.getTicket(id))?.status).toBe('submitted');
   });
 
+  it('415 for a body that is not application/json, and the ticket is unchanged', async () => {
+    const id = await newTicket();
+    const response = await decide(id, { decision: 'approve' }, { 'content-type': 'text/plain' });
+    expect(response.status).toBe(415);
+    expect(response.body.error.code).toBe('unsupported_media_type');
+    expect((await server.desk.getTicket(id))?.status).toBe('submitted');
+  });
+
   it('400 invalid_json for broken JSON', async () => {
     expect((await decide(await newTicket(), '{"decision":')).body.error.code).toBe('invalid_json');
   });

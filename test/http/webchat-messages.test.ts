@@ -88,13 +88,39 @@ describe('POST /api/webchat/messages', () => {
     expect(body.replies).toEqual([{ text: 'ok' }]);
   });
 
-  it('reads a body sent without a JSON content type', async () => {
+  it('reads application/json with a charset', async () => {
+    const { status } = await chat.say({ text: 'hi' }, { 'content-type': 'application/json; charset=utf-8' });
+    expect(status).toBe(200);
+  });
+});
+
+describe('only JSON bodies are read', () => {
+  // A page on another site can POST text/plain or a form here without a CORS preflight.
+  it.each([
+    ['text/plain (a cross-origin POST with no preflight)', { 'content-type': 'text/plain' }],
+    ['a form', { 'content-type': 'application/x-www-form-urlencoded' }],
+    ['multipart', { 'content-type': 'multipart/form-data; boundary=x' }],
+    ['no content type', { 'content-type': '' }],
+  ])('415 for %s, even with the right token: the router is not called', async (_label, headers) => {
+    const before = await storedState();
     const response = await fetch(`${server.url}/api/webchat/messages`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain', ...chat.authorization },
-      body: JSON.stringify({ conversationId: chat.conversationId, text: 'hi' }),
+      headers: { ...chat.authorization, 'accept-language': 'en', ...headers },
+      body: JSON.stringify({ conversationId: chat.conversationId, text: 'hi', messageId: 'm-415' }),
     });
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(415);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('unsupported_media_type');
+    expect(error.message).toContain('Content-Type: application/json');
+    expect(server.received).toEqual([]);
+    expect(await storedState()).toEqual(before);
+  });
+
+  it('415 for a conversation asked for as text/plain: none is started', async () => {
+    const before = await storedState();
+    const { status } = await postConversation(server, '{}', { 'content-type': 'text/plain' });
+    expect(status).toBe(415);
+    expect(await storedState()).toEqual(before);
   });
 });
 

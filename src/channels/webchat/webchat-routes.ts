@@ -8,6 +8,7 @@ import type { ConversationEventHub } from '../../conversation/conversation-event
 import type { ConversationRouter, OutboundReply } from '../../conversation/messages.ts';
 import { bearerTokenOf } from '../../http/bearer-auth.ts';
 import { failedFields, sendError } from '../../http/http-errors.ts';
+import { jsonBody } from '../../http/json-body.ts';
 import { requestLocale } from '../../http/request-locale.ts';
 import { noStore } from '../../http/security-headers.ts';
 import { openEventStream } from '../../http/server-sent-events.ts';
@@ -39,11 +40,7 @@ export function webchatRoutes(deps: {
   // Answers carry tokens and what merchants wrote: never cached.
   routes.use(noStore);
 
-  // Any content type is read as JSON: curl's default form type and sendBeacon's text/plain
-  // are common mistakes, and answering them is kinder than a confusing "missing text".
-  const json = express.json({ limit: WEBCHAT_BODY_LIMIT, type: () => true });
-
-  routes.post('/conversations', json, async (req, res) => {
+  routes.post('/conversations', jsonBody(WEBCHAT_BODY_LIMIT), async (req, res) => {
     const parsed = createConversationSchema.safeParse(req.body ?? {});
     if (!parsed.success) {
       return sendError(res, 400, 'invalid_body', requestLocale(req), { fields: failedFields(parsed.error) });
@@ -51,7 +48,7 @@ export function webchatRoutes(deps: {
     res.status(201).json(await deps.conversations.create(parsed.data.locale));
   });
 
-  routes.post('/messages', json, async (req, res) => {
+  routes.post('/messages', jsonBody(WEBCHAT_BODY_LIMIT), async (req, res) => {
     const parsed = webchatMessageSchema.safeParse(req.body);
     if (!parsed.success) {
       return sendError(res, 400, 'invalid_body', requestLocale(req), { fields: failedFields(parsed.error) });
