@@ -6,9 +6,12 @@ export class SendError extends Error {
     super(`send failed: ${status ?? 'network'}`);
     this.status = status;
   }
-  /** Worth another try with the same messageId: network trouble, overload, server errors. */
+  /**
+   * Worth a quiet second try with the same messageId: network trouble, server errors. Not 429:
+   * a limit per minute is not over in a second and a half; the merchant is told to wait.
+   */
   get retryable() {
-    return this.status === undefined || this.status === 408 || this.status === 429 || this.status >= 500;
+    return this.status === undefined || this.status === 408 || this.status >= 500;
   }
 }
 
@@ -61,9 +64,10 @@ export async function sendMessage(conversation, body, { retries = 1, retryDelayM
 /**
  * Shows messages that arrive later, starting with those after `afterId` that were missed while the
  * page was closed; EventSource reconnects by itself after a drop (sending Last-Event-ID). The
- * token goes in the query string: EventSource cannot set headers.
+ * token goes in the query string: EventSource cannot set headers. `onRefused` runs when the
+ * server refuses the stream.
  */
-export function listenForReplies(conversation, onReply, afterId = '0') {
+export function listenForReplies(conversation, onReply, afterId = '0', onRefused = () => {}) {
   const path = `/api/webchat/conversations/${encodeURIComponent(conversation.conversationId)}/events`;
   const query = new URLSearchParams({ after: afterId, token: conversation.token });
   const source = new EventSource(`${path}?${query}`);
@@ -74,6 +78,11 @@ export function listenForReplies(conversation, onReply, afterId = '0') {
     } catch {
       // Not a reply: ignore it rather than break the page.
     }
+  };
+  // A refusal (too many open streams, an unknown conversation) is final for EventSource, which
+  // only retries dropped connections: the caller decides when to try again.
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) onRefused();
   };
   return () => source.close();
 }

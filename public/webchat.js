@@ -50,9 +50,18 @@ function addMessage(message) {
   saveMessages();
 }
 
+/** After the server refused the event stream (too many open), how long before asking again. */
+const LISTEN_RETRY_MS = 30_000;
+
 let stopListening = () => {};
-const listen = (conversation) =>
-  listenForReplies(conversation, onLaterReply, lastNoticeId(conversation.conversationId));
+function listen(conversation) {
+  return listenForReplies(conversation, onLaterReply, lastNoticeId(conversation.conversationId), () => {
+    const timer = setTimeout(() => {
+      if (state.conversation === conversation) stopListening = listen(conversation);
+    }, LISTEN_RETRY_MS);
+    stopListening = () => clearTimeout(timer);
+  });
+}
 
 let starting = null;
 /** The conversation, started through the API (which issues its id and token) when there is none. */
@@ -111,9 +120,11 @@ async function deliver(pending) {
     }
   } catch (error) {
     pending.message.failed = true;
-    const tooLong = error instanceof SendError && error.status === 413;
+    const status = error instanceof SendError ? error.status : undefined;
+    const tooLong = status === 413;
     state.failedSend = tooLong ? null : pending;
-    state.error = { key: tooLong ? 'tooLong' : 'sendFailed', canRetry: !tooLong };
+    const key = tooLong ? 'tooLong' : status === 429 ? 'tooFast' : 'sendFailed';
+    state.error = { key, canRetry: !tooLong };
   } finally {
     saveMessages();
     state.busy = false;

@@ -32,6 +32,8 @@ export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): expr
   const ids = deps.ids ?? randomIds;
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy, the client's address (per-address limits) is in X-Forwarded-For.
+  if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
 
   app.use(logRequests(logger));
   app.use(securityHeaders);

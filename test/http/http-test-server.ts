@@ -23,13 +23,20 @@ export async function startTestServer(
     script?: Script;
     seed?: (desk: BuiltinDesk, clock: TestClock) => Promise<void>;
     sseHeartbeatMs?: number;
+    /** More settings, as environment variables (limits, TRUST_PROXY). */
+    env?: Record<string, string>;
   } = {},
 ) {
   const dir = mkdtempSync(path.join(tmpdir(), 'http-test-'));
   const logLines: string[] = [];
   const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
   const config = loadConfig(
-    { DESK_API_TOKEN: DESK_TOKEN, DATA_DIR: dir, STORAGE_URL: `sqlite://${path.join(dir, 'test.sqlite')}` },
+    {
+      DESK_API_TOKEN: DESK_TOKEN,
+      DATA_DIR: dir,
+      STORAGE_URL: `sqlite://${path.join(dir, 'test.sqlite')}`,
+      ...options.env,
+    },
     () => 'unused',
   );
   const clock = createFixedClock(DESK_TEST_START);
@@ -126,8 +133,12 @@ export interface TestConversation {
   say(body: Record<string, unknown>, headers?: Record<string, string>): ReturnType<typeof postMessage>;
 }
 
-export async function openConversation(server: TestServer, locale?: string): Promise<TestConversation> {
-  const { status, body } = await postConversation(server, locale ? { locale } : {});
+export async function openConversation(
+  server: TestServer,
+  locale?: string,
+  headers: Record<string, string> = {},
+): Promise<TestConversation> {
+  const { status, body } = await postConversation(server, locale ? { locale } : {}, headers);
   if (status !== 201) throw new Error(`could not start a conversation: ${status} ${JSON.stringify(body)}`);
   const { conversationId, token } = body as unknown as { conversationId: string; token: string };
   const authorization = { authorization: `Bearer ${token}` };

@@ -4,12 +4,14 @@
  * later are stored as notices (idempotent per message id) and pushed over the page's event
  * stream, which replays what a closed or reconnecting page missed.
  */
+import { webchatLimitsSchema } from '../../platform/config.ts';
 import type { ChannelFactory } from '../channel.ts';
 import { WEBCHAT_CHANNEL } from './webchat-address.ts';
 import { WebchatConversations } from './webchat-conversations.ts';
+import { WebchatLimiter } from './webchat-limits.ts';
 import { webchatRoutes } from './webchat-routes.ts';
 
-export const webchatChannel: ChannelFactory = ({ router, notices, store, ids, clock, sseHeartbeatMs }) => ({
+export const webchatChannel: ChannelFactory = ({ config, router, notices, store, ids, clock, sseHeartbeatMs }) => ({
   name: WEBCHAT_CHANNEL,
   entryPath: '/',
   http: {
@@ -18,6 +20,8 @@ export const webchatChannel: ChannelFactory = ({ router, notices, store, ids, cl
       router,
       notices,
       conversations: new WebchatConversations(store, ids, clock),
+      // Defaults fill in what a partial configuration (tests, tools) leaves out.
+      limits: new WebchatLimiter(store, clock, webchatLimitsSchema.parse(config)),
       ...(sseHeartbeatMs ? { heartbeatMs: sseHeartbeatMs } : {}),
     }),
   },
