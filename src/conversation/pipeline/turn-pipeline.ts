@@ -26,19 +26,15 @@ export function newTurn(message: InboundMessage, address: ConversationAddress, t
   return { message, address, turnId, transaction: new TurnTransaction(), replies: [] };
 }
 
-/** Runs the steps in order; the last `next` is the end of the chain. */
+/**
+ * Runs the steps in order; the last `next` is the end of the chain. A step may call `next` again
+ * to run the rest anew (the commit step does, after losing a race on the stored state).
+ */
 export function composeTurnPipeline(steps: readonly TurnMiddleware[]): (turn: Turn) => Promise<void> {
   return (turn) => {
     const run = async (index: number): Promise<void> => {
       const step = steps[index];
-      if (!step) return;
-      let called = false;
-      await step(turn, async () => {
-        // A step calling next twice would run the bot twice for one message.
-        if (called) throw new Error(`turn pipeline step ${index} called next() twice`);
-        called = true;
-        await run(index + 1);
-      });
+      if (step) await step(turn, () => run(index + 1));
     };
     return run(0);
   };
