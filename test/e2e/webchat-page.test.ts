@@ -100,6 +100,8 @@ describe('web chat page', () => {
     await page.locator('.typing').waitFor();
     await page.locator('#input').fill('第二条');
     await page.locator('#input').press('Enter');
+    // The page may still be starting its conversation: release the bot once it has the message.
+    await expect.poll(() => server.received.length).toBe(1);
     release();
     await expect.poll(() => bubbles('bot').last().textContent()).toContain('好的');
     expect(await page.locator('#send').isDisabled()).toBe(false);
