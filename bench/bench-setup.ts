@@ -46,6 +46,11 @@ export async function openSqliteServer(
       DATA_DIR: dir,
       STORAGE_URL: `sqlite://${path.join(dir, 'bench.sqlite')}`,
       DESK_API_TOKEN: 'bench-token-0123456789abcdef',
+      // The load generator is many merchants on one address, at machine speed: the per-minute
+      // limits would measure themselves, not the product.
+      WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE: '100000000',
+      WEBCHAT_MESSAGES_PER_CONVERSATION_PER_MINUTE: '100000000',
+      WEBCHAT_CONVERSATIONS_PER_ADDRESS_PER_MINUTE: '100000000',
     },
     () => '',
   );

@@ -16,19 +16,34 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
+/** A web chat conversation as the page starts one: the server issues its id and token. */
+async function startConversation(url: string): Promise<{ conversationId: string; token: string }> {
+  const response = await fetch(`${url}/api/webchat/conversations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+  if (response.status !== 201) throw new Error(`HTTP ${response.status}`);
+  return (await response.json()) as { conversationId: string; token: string };
+}
+
 /** `concurrency` merchants each going through whole conversations until `turns` turns are done. */
 async function drive(url: string, concurrency: number, turns: number): Promise<HttpFigures> {
   const latencies: number[] = [];
   let remaining = turns;
   const merchant = async () => {
-    let conversationId = randomUUID();
+    let conversation = await startConversation(url);
     let step = 0;
     while (remaining-- > 0) {
       const started = performance.now();
       const response = await fetch(`${url}/api/webchat/messages`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ conversationId, text: CONVERSATION[step], messageId: randomUUID() }),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${conversation.token}` },
+        body: JSON.stringify({
+          conversationId: conversation.conversationId,
+          text: CONVERSATION[step],
+          messageId: randomUUID(),
+        }),
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       await response.arrayBuffer();
@@ -36,7 +51,8 @@ async function drive(url: string, concurrency: number, turns: number): Promise<H
       step += 1;
       if (step === CONVERSATION.length) {
         step = 0;
-        conversationId = randomUUID();
+        // Starting a conversation is not a turn: outside the timed request.
+        conversation = await startConversation(url);
       }
     }
   };

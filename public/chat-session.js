@@ -1,7 +1,8 @@
-// What survives a reload: the conversation id, a stable user id, the language the merchant
-// chose (only if they chose one) and the transcript, which the server does not send back.
+// What survives a reload: the conversation (its id and token, issued by the server), a stable
+// user id, the language the merchant chose (only if they chose one) and the transcript, which
+// the server does not send back.
 const KEYS = {
-  conversationId: 'webchat.conversationId',
+  conversation: 'webchat.conversation',
   userId: 'webchat.userId',
   locale: 'webchat.locale',
   transcript: 'webchat.transcript',
@@ -28,6 +29,14 @@ function write(key, value) {
     memory.set(key, value);
   }
 }
+function remove(key) {
+  memory.delete(key);
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    // Nothing was stored there either.
+  }
+}
 
 /** A random UUID; randomUUID needs https or localhost, getRandomValues works on plain http too. */
 export function newId() {
@@ -37,6 +46,21 @@ export function newId() {
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{16,256}$/;
+
+/** The conversation kept in this browser, or null when there is none (or it is damaged). */
+function storedConversation() {
+  try {
+    const saved = JSON.parse(read(KEYS.conversation) ?? 'null');
+    if (ID_PATTERN.test(saved?.conversationId) && TOKEN_PATTERN.test(saved?.token)) {
+      return { conversationId: saved.conversationId, token: saved.token };
+    }
+  } catch {
+    // Damaged: a new conversation is started.
+  }
+  return null;
 }
 
 function storedId(key) {
@@ -59,16 +83,24 @@ function readTranscript(conversationId) {
   return [];
 }
 
+/** What this browser kept; `conversation` is null until the server has issued one. */
 export function loadSession() {
-  const conversationId = storedId(KEYS.conversationId);
+  const conversation = storedConversation();
   const chosen = read(KEYS.locale);
   return {
-    conversationId,
+    conversation,
     // Kept across "new conversation", so the bot can still find the merchant's earlier tickets.
     userId: storedId(KEYS.userId),
     chosenLocale: LOCALES.includes(chosen) ? chosen : null,
-    messages: readTranscript(conversationId),
+    messages: conversation ? readTranscript(conversation.conversationId) : [],
   };
+}
+
+/** Keeps a conversation the server issued, with a fresh transcript. */
+export function saveConversation(conversation) {
+  write(KEYS.conversation, JSON.stringify(conversation));
+  saveTranscript(conversation.conversationId, []);
+  write(KEYS.lastNotice, JSON.stringify({ conversationId: conversation.conversationId, id: '0' }));
 }
 
 export function saveTranscript(conversationId, messages) {
@@ -79,13 +111,11 @@ export function saveChosenLocale(locale) {
   write(KEYS.locale, locale);
 }
 
-/** Forgets the old transcript (it may hold personal data) and returns a fresh conversation id. */
-export function startNewConversation() {
-  const conversationId = newId();
-  write(KEYS.conversationId, conversationId);
-  saveTranscript(conversationId, []);
-  write(KEYS.lastNotice, JSON.stringify({ conversationId, id: '0' }));
-  return conversationId;
+/** Forgets the conversation and its transcript (it may hold personal data). */
+export function forgetConversation() {
+  remove(KEYS.conversation);
+  remove(KEYS.transcript);
+  remove(KEYS.lastNotice);
 }
 
 /** The id of the last later-arriving message shown in this conversation ('0': none yet). */

@@ -1,15 +1,16 @@
 // The web chat page: a merchant talks to the unbind assistant from a phone or a desktop.
 // Plain ES modules, no build step; strings come from /locales/<lng>/webchat.json.
-import { listenForReplies, loadCatalog, SendError, sendMessage } from './chat-api.js';
+import { createConversation, listenForReplies, loadCatalog, SendError, sendMessage } from './chat-api.js';
 import {
   browserLocale,
+  forgetConversation,
   lastNoticeId,
   loadSession,
   newId,
   saveChosenLocale,
+  saveConversation,
   saveLastNoticeId,
   saveTranscript,
-  startNewConversation,
 } from './chat-session.js';
 import { createView } from './chat-view.js';
 
@@ -40,9 +41,62 @@ function render() {
   view.renderError(state);
 }
 
+function saveMessages() {
+  if (state.conversation) saveTranscript(state.conversation.conversationId, state.messages);
+}
+
 function addMessage(message) {
   state.messages.push(message);
-  saveTranscript(state.conversationId, state.messages);
+  saveMessages();
+}
+
+/** After the server refused the event stream (too many open), how long before asking again. */
+const LISTEN_RETRY_MS = 30_000;
+
+let stopListening = () => {};
+function listen(conversation) {
+  return listenForReplies(conversation, onLaterReply, lastNoticeId(conversation.conversationId), () => {
+    const timer = setTimeout(() => {
+      if (state.conversation === conversation) stopListening = listen(conversation);
+    }, LISTEN_RETRY_MS);
+    stopListening = () => clearTimeout(timer);
+  });
+}
+
+let starting = null;
+/** The conversation, started through the API (which issues its id and token) when there is none. */
+function ensureConversation() {
+  if (state.conversation) return Promise.resolve(state.conversation);
+  starting ??= createConversation(state.locale)
+    .then((conversation) => {
+      saveConversation(conversation);
+      state.conversation = conversation;
+      saveMessages();
+      stopListening = listen(conversation);
+      return conversation;
+    })
+    .finally(() => {
+      starting = null;
+    });
+  return starting;
+}
+
+function dropConversation() {
+  stopListening();
+  stopListening = () => {};
+  forgetConversation();
+  state.conversation = null;
+}
+
+async function sendInConversation(body) {
+  try {
+    return await sendMessage(await ensureConversation(), body);
+  } catch (error) {
+    if (!(error instanceof SendError && error.status === 401)) throw error;
+    // The server does not know this browser's conversation (its storage was reset): start another.
+    dropConversation();
+    return sendMessage(await ensureConversation(), body);
+  }
 }
 
 async function deliver(pending) {
@@ -51,8 +105,7 @@ async function deliver(pending) {
   state.error = null;
   render();
   try {
-    const replies = await sendMessage({
-      conversationId: state.conversationId,
+    const replies = await sendInConversation({
       userId: state.userId,
       text: pending.text,
       messageId: pending.messageId,
@@ -67,11 +120,13 @@ async function deliver(pending) {
     }
   } catch (error) {
     pending.message.failed = true;
-    const tooLong = error instanceof SendError && error.status === 413;
+    const status = error instanceof SendError ? error.status : undefined;
+    const tooLong = status === 413;
     state.failedSend = tooLong ? null : pending;
-    state.error = { key: tooLong ? 'tooLong' : 'sendFailed', canRetry: !tooLong };
+    const key = tooLong ? 'tooLong' : status === 429 ? 'tooFast' : 'sendFailed';
+    state.error = { key, canRetry: !tooLong };
   } finally {
-    saveTranscript(state.conversationId, state.messages);
+    saveMessages();
     state.busy = false;
     state.typing = false;
     render();
@@ -86,14 +141,13 @@ function sendText(text) {
   void deliver({ text: trimmed, messageId: newId(), message, locale: state.localeToAnnounce });
 }
 
-const listen = () => listenForReplies(state.conversationId, onLaterReply, lastNoticeId(state.conversationId));
-let stopListening = listen();
 function onLaterReply(reply, id) {
+  const { conversationId } = state.conversation ?? {};
+  if (!conversationId) return;
   // A replay after a reconnect can repeat what is already on screen.
-  if (id && Number(id) <= Number(lastNoticeId(state.conversationId))) return;
-  if (id) saveLastNoticeId(state.conversationId, id);
+  if (id && Number(id) <= Number(lastNoticeId(conversationId))) return;
+  if (id) saveLastNoticeId(conversationId, id);
   addMessage({ from: 'bot', text: reply.text, suggestedActions: reply.suggestedActions });
-  saveTranscript(state.conversationId, state.messages);
   render();
 }
 
@@ -107,13 +161,13 @@ async function switchLanguage(locale) {
 function startOver() {
   if (state.busy) return;
   if (state.messages.length > 0 && !window.confirm(state.strings.newConversationConfirm)) return;
-  stopListening();
-  state.conversationId = startNewConversation();
+  dropConversation();
   state.messages = [];
   state.error = null;
   state.failedSend = null;
   state.localeToAnnounce = state.chosenLocale ?? null;
-  stopListening = listen();
+  // Started at once, so the first message does not wait for it; a failure is retried on sending.
+  ensureConversation().catch(() => {});
   render();
 }
 
@@ -148,6 +202,9 @@ for (const button of els.languageButtons) {
     void switchLanguage(locale);
   });
 }
+
+if (state.conversation) stopListening = listen(state.conversation);
+else ensureConversation().catch(() => {});
 
 // The strings are the page: on a flaky connection, keep trying until they arrive.
 for (let attempt = 1; !state.strings; attempt++) {

@@ -137,6 +137,7 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     notices: events,
     store,
     clock,
+    ids,
     logger,
     ...(deps.sseHeartbeatMs ? { sseHeartbeatMs: deps.sseHeartbeatMs } : {}),
   };

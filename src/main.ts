@@ -3,6 +3,7 @@
  * channel endpoints, and prints where they are. Stops cleanly on SIGINT/SIGTERM.
  */
 import { startHttpServer } from './http/start-server.ts';
+import { localeFromEnvironment, t } from './i18n/translate.ts';
 import { randomIds } from './platform/clock-and-ids.ts';
 import { ConfigError, loadConfig, localDeskToken, readDotEnv } from './platform/config.ts';
 import { createLogger } from './platform/logger.ts';
@@ -10,12 +11,10 @@ import { createServer } from './server.ts';
 
 async function main(): Promise<void> {
   readDotEnv();
+  const localToken = localDeskToken(process.env.DATA_DIR || './data', () => randomIds.secret());
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(
-      process.env,
-      localDeskToken(process.env.DATA_DIR || './data', () => randomIds.secret()),
-    );
+    config = loadConfig(process.env, localToken.read);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -26,24 +25,26 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   const built = await createServer({ config, logger });
   const server = await startHttpServer(built.app, config.PORT, config.HOST);
-  const storage = config.storageUrl.replace(/\/\/[^@/]*@/, '//***@');
-  process.stdout.write(
-    [
-      `POS unbind assistant is running (storage: ${storage})`,
-      `  Web chat:  ${server.url}/`,
-      `  Channels:  ${[...built.assistant.channels.values()]
-        .map((channel) => `${channel.name} ${server.url}${channel.entryPath ?? channel.http?.path ?? ''}`)
-        .join(', ')}`,
-      `  Reviewer:  ${server.url}/desk/  (sign in with the desk token)`,
-      `  Desk API:  ${server.url}/api/desk/tickets  (Authorization: Bearer ${config.deskTokenGenerated ? config.DESK_API_TOKEN : '<DESK_API_TOKEN>'})`,
-      config.deskTokenGenerated
-        ? '  (DESK_API_TOKEN is not set: this token was generated and is kept in DATA_DIR/desk-api-token.)'
-        : '',
-      '',
-    ]
-      .filter((line, i, all) => line !== '' || i === all.length - 1)
-      .join('\n'),
-  );
+  const lng = localeFromEnvironment(process.env);
+  const url = server.url;
+  // A generated token is shown on the start that made it only: later starts' output (terminal
+  // scrollback, service logs) must not keep repeating a credential.
+  const showToken = config.deskTokenGenerated && localToken.generatedNow();
+  const channels = [...built.assistant.channels.values()]
+    .map((channel) => `${channel.name} ${url}${channel.entryPath ?? channel.http?.path ?? ''}`)
+    .join(', ');
+  const lines = [
+    t(lng, 'server:banner.running', { storage: config.storageUrl.replace(/\/\/[^@/]*@/, '//***@') }),
+    `  ${t(lng, 'server:banner.webchat', { url })}`,
+    `  ${t(lng, 'server:banner.channels', { channels })}`,
+    `  ${t(lng, 'server:banner.reviewer', { url })}`,
+    `  ${t(lng, 'server:banner.deskApi', { url, token: showToken ? config.DESK_API_TOKEN : '<DESK_API_TOKEN>' })}`,
+  ];
+  if (config.deskTokenGenerated) {
+    const key = showToken ? 'server:banner.tokenGenerated' : 'server:banner.tokenKept';
+    lines.push(`  ${t(lng, key, { file: localToken.file })}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
   logger.info({ url: server.url }, 'server started');
 
   let stopping = false;

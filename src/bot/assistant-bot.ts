@@ -111,7 +111,7 @@ export class AssistantBot extends ActivityHandler {
     setTurnLocale(context, locale);
     const dc = await turn.dialogs.createContext(context);
 
-    if (text.trim() === '' || text.length > MAX_MESSAGE_CHARS) {
+    if (text.trim() === '' || [...text].length > MAX_MESSAGE_CHARS) {
       const key = text.trim() === '' ? 'bot:emptyMessage' : 'bot:tooLong';
       await sendReply(context, t(locale, key, { max: MAX_MESSAGE_CHARS }));
       if (dc.activeDialog) await dc.repromptDialog();

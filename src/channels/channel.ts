@@ -8,7 +8,7 @@ import type { Router } from 'express';
 import type { ConversationAddress } from '../conversation/address.ts';
 import type { ConversationEventHub } from '../conversation/conversation-events.ts';
 import type { ConversationRouter, OutboundReply } from '../conversation/messages.ts';
-import type { Clock } from '../platform/clock-and-ids.ts';
+import type { Clock, IdGenerator } from '../platform/clock-and-ids.ts';
 import type { AppConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { VersionedStore } from '../storage/versioned-store.ts';
@@ -37,6 +37,8 @@ export interface ChannelContext {
   notices: ConversationEventHub;
   store: VersionedStore;
   clock: Clock;
+  /** Ids and secrets a channel issues (web chat conversations and their tokens). */
+  ids: IdGenerator;
   logger: Logger;
   /** Event stream heartbeat; 25 s by default, shorter in tests. */
   sseHeartbeatMs?: number;

@@ -16,7 +16,7 @@ import { createErrorHandler, notFoundHandler } from './http-errors.ts';
 import { nluRoutes } from './nlu-routes.ts';
 import { logRequests } from './request-log.ts';
 import { reviewerRoutes } from './reviewer-routes.ts';
-import { securityHeaders } from './security-headers.ts';
+import { noStore, securityHeaders } from './security-headers.ts';
 import { staticRoutes } from './static-routes.ts';
 
 export interface HttpAppDeps {
@@ -32,6 +32,8 @@ export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): expr
   const ids = deps.ids ?? randomIds;
   const app = express();
   app.disable('x-powered-by');
+  // Behind a reverse proxy, the client's address (per-address limits) is in X-Forwarded-For.
+  if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
 
   app.use(logRequests(logger));
   app.use(securityHeaders);
@@ -43,6 +45,8 @@ export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): expr
     if (channel.http) app.use(channel.http.path, channel.http.routes);
   }
   app.use('/api/nlu', nluRoutes(assistant.understanding));
+  // Tickets carry phone numbers and document links: no browser or proxy may keep a copy.
+  app.use('/api/desk', noStore);
   // Signed desk callbacks verify their own signatures over the raw body: mounted before the bearer check.
   const secrets = { webhook: config.DESK_WEBHOOK_SECRET, zendesk: config.ZENDESK_WEBHOOK_SECRET };
   app.use(

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { DECISION_NOTE_MAX, DeskError, type SupportDesk } from '../desk/support-desk.ts';
 import { TICKET_FIELD_NAMES, ticketStatusSchema } from '../validation/ticket.ts';
 import { failedFields, sendError } from './http-errors.ts';
+import { jsonBody } from './json-body.ts';
 import { requestLocale } from './request-locale.ts';
 
 const ticketIdSchema = z.string().regex(/^UB-\d{8}-\d{4,}$/);
@@ -90,32 +91,27 @@ export function deskRoutes(desk: SupportDesk): Router {
     res.json(ticket);
   });
 
-  routes.post(
-    '/tickets/:id/decision',
-    // Any content type is read as JSON, as the web chat API does: a missing header is a common slip.
-    express.json({ limit: DECISION_BODY_LIMIT, type: () => true }),
-    async (req, res) => {
-      const locale = requestLocale(req);
-      const parsed = decisionBodySchema.safeParse(req.body);
-      if (!parsed.success) {
-        const fields = failedFields(parsed.error);
-        // Only the list of fields to re-ask is wrong: say which names are allowed.
-        const wrongFieldList =
-          (req.body as { decision?: unknown } | undefined)?.decision === 'request_changes' &&
-          fields.every((name) => name === 'fields' || name.startsWith('fields.'));
-        return wrongFieldList
-          ? sendError(res, 400, 'invalid_fields', locale, { fields: ['fields'] })
-          : sendError(res, 400, 'invalid_body', locale, { fields });
-      }
-      try {
-        const ticket = await desk.decide(req.params.id, parsed.data, reviewerFromHeader(req.get('x-reviewer')));
-        res.json(ticket);
-      } catch (error) {
-        if (!(error instanceof DeskError)) throw error;
-        sendError(res, DESK_ERROR_STATUS[error.code], error.code, locale);
-      }
-    },
-  );
+  routes.post('/tickets/:id/decision', jsonBody(DECISION_BODY_LIMIT), async (req, res) => {
+    const locale = requestLocale(req);
+    const parsed = decisionBodySchema.safeParse(req.body);
+    if (!parsed.success) {
+      const fields = failedFields(parsed.error);
+      // Only the list of fields to re-ask is wrong: say which names are allowed.
+      const wrongFieldList =
+        (req.body as { decision?: unknown } | undefined)?.decision === 'request_changes' &&
+        fields.every((name) => name === 'fields' || name.startsWith('fields.'));
+      return wrongFieldList
+        ? sendError(res, 400, 'invalid_fields', locale, { fields: ['fields'] })
+        : sendError(res, 400, 'invalid_body', locale, { fields });
+    }
+    try {
+      const ticket = await desk.decide(req.params.id, parsed.data, reviewerFromHeader(req.get('x-reviewer')));
+      res.json(ticket);
+    } catch (error) {
+      if (!(error instanceof DeskError)) throw error;
+      sendError(res, DESK_ERROR_STATUS[error.code], error.code, locale);
+    }
+  });
 
   routes.get('/audit', async (req, res) => {
     const query = auditQuerySchema.safeParse(req.query);

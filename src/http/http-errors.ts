@@ -15,10 +15,15 @@ export type HttpErrorCode =
   | 'invalid_body'
   | 'invalid_query'
   | 'invalid_conversation_id'
+  | 'invalid_path'
   | 'payload_too_large'
   | 'unsupported_encoding'
+  | 'unsupported_media_type'
   | 'bad_request'
   | 'unauthorized'
+  | 'rate_limited'
+  | 'too_many_conversations'
+  | 'too_many_streams'
   | 'not_found'
   | 'ticket_not_found'
   | 'invalid_transition'
@@ -38,11 +43,14 @@ export function sendError(
   code: HttpErrorCode,
   locale: Locale,
   extras: ErrorExtras = {},
+  /** More values the message names (not sent as fields of their own). */
+  vars: Record<string, string | number> = {},
 ) {
   const message = t(locale, `http:error.${code}`, {
     fields: extras.fields?.join(', ') ?? '',
     reference: extras.reference ?? '',
     allowed: TICKET_FIELD_NAMES.join(', '),
+    ...vars,
   });
   res.status(status).json({ error: { code, message, ...extras } });
 }
@@ -63,6 +71,8 @@ interface HttpishError {
   type?: string;
   status?: number;
   expose?: boolean;
+  /** body-parser's limit in bytes, on entity.too.large: each route sets its own. */
+  limit?: number;
 }
 
 export function createErrorHandler(logger: Logger, newReference: () => string): ErrorRequestHandler {
@@ -72,7 +82,14 @@ export function createErrorHandler(logger: Logger, newReference: () => string): 
     const locale = requestLocale(req);
     const httpish = (typeof err === 'object' && err !== null ? err : {}) as HttpishError;
     const known = httpish.type ? BODY_ERRORS[httpish.type] : undefined;
-    if (known) return sendError(res, known.status, known.code, locale);
+    if (known) {
+      // The route's own limit, so a 16 KB route does not claim 64 KB.
+      const limit: Record<string, number> =
+        typeof httpish.limit === 'number' ? { limitKb: Math.round(httpish.limit / 1024) } : {};
+      return sendError(res, known.status, known.code, locale, {}, limit);
+    }
+    // The router decodes path parameters; a broken `%` escape is the client's mistake, not ours.
+    if (err instanceof URIError) return sendError(res, 400, 'invalid_path', locale);
     if (httpish.expose && httpish.status && httpish.status >= 400 && httpish.status < 500) {
       return sendError(res, httpish.status, 'bad_request', locale);
     }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { LanguageUnderstanding } from '../nlu/index.ts';
 import { localeSchema } from '../validation/ticket.ts';
 import { sendError } from './http-errors.ts';
+import { jsonBody } from './json-body.ts';
 import { requestLocale } from './request-locale.ts';
 
 /** Longer than any message the bot itself accepts. */
@@ -19,7 +20,7 @@ const parseBodySchema = z.object({
 
 export function nluRoutes(understanding: LanguageUnderstanding): Router {
   const routes = express.Router();
-  routes.post('/parse', express.json({ limit: '16kb', type: () => true }), (req, res) => {
+  routes.post('/parse', jsonBody('16kb'), (req, res) => {
     const body = parseBodySchema.safeParse(req.body);
     if (!body.success) {
       const fields = [...new Set(body.error.issues.map((i) => String(i.path[0] ?? 'body')))];

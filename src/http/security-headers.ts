@@ -1,6 +1,7 @@
 /**
  * Headers that keep the chat page from being framed or running anything but its own files,
- * so a message rendered by mistake as markup still could not run script.
+ * so a message rendered by mistake as markup still could not run script; and the one that keeps
+ * answers holding personal data out of every cache.
  */
 import type { RequestHandler } from 'express';
 
@@ -23,5 +24,11 @@ export const securityHeaders: RequestHandler = (_req, res, next) => {
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
   });
+  next();
+};
+
+/** For answers that hold personal data or secrets: never cached, not even by the browser. */
+export const noStore: RequestHandler = (_req, res, next) => {
+  res.set('Cache-Control', 'no-store');
   next();
 };

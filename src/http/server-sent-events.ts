@@ -13,6 +13,8 @@ export interface EventStream {
   send(data: unknown, id?: string): void;
   /** Runs once when the client goes away or the server ends the stream. */
   onClose(listener: () => void): void;
+  /** Ends the stream, telling the browser to wait `retryMs` before it reconnects. */
+  close(retryMs?: number): void;
 }
 
 export function openEventStream(res: Response, heartbeatMs = HEARTBEAT_MS): EventStream {
@@ -43,6 +45,10 @@ export function openEventStream(res: Response, heartbeatMs = HEARTBEAT_MS): Even
     onClose: (listener) => {
       if (res.closed) listener();
       else closeListeners.push(listener);
+    },
+    close: (retryMs) => {
+      if (res.writableEnded) return;
+      res.end(retryMs === undefined ? undefined : `retry: ${retryMs}\n\n`);
     },
   };
 }

@@ -55,3 +55,9 @@ export function hasMessage(locale: Locale, key: string): boolean {
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }
+
+/** The language of whoever runs a command (LC_ALL, LC_MESSAGES, LANG): Chinese for zh*, else English. */
+export function localeFromEnvironment(env: Record<string, string | undefined>): Locale {
+  const tag = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return tag.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en-US';
+}

@@ -46,6 +46,39 @@ export function conversationLimitsOf(config: Partial<AppConfig>): ConversationLi
   };
 }
 
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+
+/**
+ * How much one client may ask of the web chat (README "Configuration"). Event streams are
+ * counted per process; message and conversation counts are per minute, in storage, so every
+ * instance shares them.
+ */
+export const webchatLimitsShape = {
+  /** Open event streams of one conversation; a new one over this closes the oldest. */
+  WEBCHAT_STREAMS_PER_CONVERSATION: positiveInt(5),
+  /** Open event streams in this process; a new one over this gets 429. */
+  WEBCHAT_STREAMS_MAX: positiveInt(1000),
+  WEBCHAT_MESSAGES_PER_CONVERSATION_PER_MINUTE: positiveInt(30),
+  /** One address can be a whole office behind one router: well above what one merchant sends. */
+  WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE: positiveInt(120),
+  WEBCHAT_CONVERSATIONS_PER_ADDRESS_PER_MINUTE: positiveInt(30),
+};
+export const webchatLimitsSchema = z.object(webchatLimitsShape);
+export type WebchatLimits = z.output<typeof webchatLimitsSchema>;
+
+/**
+ * Express's `trust proxy`: which X-Forwarded-For hops to believe for the client's address (the
+ * per-address limits count by it). Unset: none, the connection's own address counts.
+ */
+const trustProxy = z
+  .string()
+  .regex(/^(true|false|\d+|[\w.:/, -]+)$/, 'expected true, a hop count, or addresses/subnets')
+  .transform((raw): boolean | number | string => {
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    return /^\d+$/.test(raw) ? Number(raw) : raw;
+  })
+  .optional();
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().default('127.0.0.1'),
@@ -58,6 +91,8 @@ export const configSchema = z.object({
   DESK_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   AGENT_TOKENS: agentTokens,
   PUBLIC_URL: z.url().optional(),
+  TRUST_PROXY: trustProxy,
+  ...webchatLimitsShape,
   WECHAT_TOKEN: optionalSecret,
   WECHAT_APP_ID: optionalSecret,
   WECHAT_APP_SECRET: optionalSecret,
@@ -122,17 +157,36 @@ export function readDotEnv(file = '.env'): void {
   if (existsSync(file)) process.loadEnvFile(file);
 }
 
+/** Where a generated desk token is kept, in DATA_DIR. */
+export function deskTokenFile(dataDir: string): string {
+  return path.resolve(dataDir, 'desk-api-token');
+}
+
+export interface LocalDeskToken {
+  /** For loadConfig: the kept token, or a new one generated and kept. */
+  read: () => string;
+  file: string;
+  /** Whether `read` generated the token (this is its first start): only then is it printed. */
+  generatedNow: () => boolean;
+}
+
 /**
  * A desk token for a first local run: generated once and kept in DATA_DIR (readable by this
  * user only), so it stays the same across restarts until DESK_API_TOKEN is configured.
  */
-export function localDeskToken(dataDir: string, generate: () => string): () => string {
-  return () => {
-    const file = path.join(dataDir, 'desk-api-token');
-    if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-    mkdirSync(dataDir, { recursive: true });
-    const token = generate();
-    writeFileSync(file, `${token}\n`, { mode: 0o600 });
-    return token;
+export function localDeskToken(dataDir: string, generate: () => string): LocalDeskToken {
+  const file = deskTokenFile(dataDir);
+  let generated = false;
+  return {
+    file,
+    generatedNow: () => generated,
+    read: () => {
+      if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+      mkdirSync(dataDir, { recursive: true });
+      const token = generate();
+      writeFileSync(file, `${token}\n`, { mode: 0o600 });
+      generated = true;
+      return token;
+    },
   };
 }

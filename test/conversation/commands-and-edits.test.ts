@@ -186,6 +186,15 @@ describe('messages that are not answers', () => {
     expect([...after.entries()]).toEqual([...snapshot.entries()]);
     await playTranscript(chat, [['13812345678', '邮箱']]);
   });
+
+  it('counts characters, not UTF-16 units: 1,300 emoji are not too long, 2,501 are', async () => {
+    chat = await openTestChat();
+    await answerFirst(chat, AT.phone);
+    const emoji = await chat.sayText('😀'.repeat(1300));
+    expect(emoji).not.toContain('消息太长了');
+    expect(emoji).toContain('手机号');
+    await playTranscript(chat, [['😀'.repeat(2501), ['消息太长了', '2500', '手机号']]]);
+  });
 });
 
 describe('status', () => {

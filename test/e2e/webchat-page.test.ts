@@ -37,6 +37,14 @@ async function open() {
 const bubbles = (from: 'bot' | 'merchant') => page.locator(`.message--${from} .bubble:not(.typing)`);
 const suggestions = () => page.locator('.suggestion');
 const stored = (key: string) => page.evaluate((k) => localStorage.getItem(k), key);
+/** The conversation the page keeps: `{conversationId, token}`, as the server issued it. */
+const storedConversation = async () =>
+  JSON.parse((await stored('webchat.conversation')) ?? 'null') as { conversationId: string; token: string } | null;
+/** Waits for the page to have started its conversation (it does so on opening). */
+async function conversationOfPage() {
+  await expect.poll(storedConversation).not.toBeNull();
+  return (await storedConversation())!;
+}
 
 /** The app name in the header is shown whole, not cut off with an ellipsis. */
 const titleFits = () => page.locator('h1').evaluate((h1) => h1.scrollWidth <= h1.clientWidth);
@@ -64,7 +72,7 @@ describe('web chat page', () => {
     expect(message).toMatchObject({
       channel: 'webchat',
       text: '你好',
-      conversationId: await stored('webchat.conversationId'),
+      conversationId: (await conversationOfPage()).conversationId,
     });
     expect(message?.messageId).toMatch(/^[0-9a-f-]{36}$/);
     expect(message?.userId).toBe(await stored('webchat.userId'));
@@ -92,6 +100,8 @@ describe('web chat page', () => {
     await page.locator('.typing').waitFor();
     await page.locator('#input').fill('第二条');
     await page.locator('#input').press('Enter');
+    // The page may still be starting its conversation: release the bot once it has the message.
+    await expect.poll(() => server.received.length).toBe(1);
     release();
     await expect.poll(() => bubbles('bot').last().textContent()).toContain('好的');
     expect(await page.locator('#send').isDisabled()).toBe(false);
@@ -116,7 +126,7 @@ describe('web chat page', () => {
   });
 
   it('shows a message that arrives later over the event stream', async () => {
-    const conversationId = (await stored('webchat.conversationId'))!;
+    const { conversationId } = await conversationOfPage();
     await server.waitForListener(conversationId);
     await server.publish(conversationId, { text: '您的解绑申请已通过审核。', suggestedActions: ['谢谢'] });
     await expect.poll(() => bubbles('bot').last().textContent()).toContain('您的解绑申请已通过审核。');
@@ -126,7 +136,7 @@ describe('web chat page', () => {
   it('keeps the conversation across a reload', async () => {
     await type('第一条');
     await expect.poll(() => bubbles('bot').count()).toBe(2);
-    const conversationId = await stored('webchat.conversationId');
+    const { conversationId } = await conversationOfPage();
     await open();
     expect(await bubbles('merchant').allTextContents()).toEqual(['我: 第一条']);
     expect(await bubbles('bot').last().textContent()).toContain('收到：第一条');
@@ -138,13 +148,20 @@ describe('web chat page', () => {
   it('starts a new conversation on request, keeping the same user', async () => {
     await type('旧对话');
     await expect.poll(() => bubbles('bot').count()).toBe(2);
-    const before = { conversationId: await stored('webchat.conversationId'), userId: await stored('webchat.userId') };
+    const before = { conversation: await conversationOfPage(), userId: await stored('webchat.userId') };
     page.once('dialog', (dialog) => void dialog.accept());
     await page.locator('#new-conversation').click();
     await expect.poll(() => bubbles('merchant').count()).toBe(0);
     expect(await suggestions().count()).toBe(3);
-    expect(await stored('webchat.conversationId')).not.toBe(before.conversationId);
+    // A new conversation from the server, with a token of its own.
+    await expect
+      .poll(async () => (await storedConversation())?.conversationId)
+      .not.toBe(before.conversation.conversationId);
+    const after = await conversationOfPage();
+    expect(after.token).not.toBe(before.conversation.token);
     expect(await stored('webchat.userId')).toBe(before.userId);
+    await type('新对话');
+    await expect.poll(() => server.received.at(-1)?.conversationId).toBe(after.conversationId);
   });
 
   it('shows a polite error when sending fails, and retries with the same messageId', async () => {
@@ -164,6 +181,36 @@ describe('web chat page', () => {
     // One automatic retry, one tap on retry: three tries of one message.
     expect(server.received).toHaveLength(3);
     expect(ids.size).toBe(1);
+  });
+
+  it('starts its conversation through the API and sends its token on every call', async () => {
+    const calls: { url: string; authorization?: string }[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/api/webchat/')) {
+        calls.push({ url: request.url(), authorization: request.headers().authorization });
+      }
+    });
+    await page.evaluate(() => localStorage.clear());
+    await open();
+    const { conversationId, token } = await conversationOfPage();
+    await type('你好');
+    await expect.poll(() => server.received.length).toBe(1);
+    const events = `/api/webchat/conversations/${conversationId}/events?after=0&token=${token}`;
+    await expect.poll(() => calls.some((call) => call.url.endsWith(events))).toBe(true);
+    const messages = calls.filter((call) => call.url.endsWith('/api/webchat/messages'));
+    expect(messages.map((call) => call.authorization)).toEqual([`Bearer ${token}`]);
+    expect(calls.filter((call) => call.url.endsWith('/api/webchat/conversations'))).toHaveLength(1);
+  });
+
+  it('a conversation the server does not know (storage reset) is replaced, and the message still goes', async () => {
+    const forged = { conversationId: 'forged-conversation', token: 'f'.repeat(43) };
+    await page.evaluate((value) => localStorage.setItem('webchat.conversation', value), JSON.stringify(forged));
+    await open();
+    await type('还在吗');
+    await expect.poll(() => bubbles('bot').last().textContent()).toContain('收到：还在吗');
+    const replaced = await conversationOfPage();
+    expect(replaced.conversationId).not.toBe(forged.conversationId);
+    expect(server.received.map((m) => m.conversationId)).toEqual([replaced.conversationId]);
   });
 
   it('shows bot text as text, never as markup', async () => {

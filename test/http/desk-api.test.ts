@@ -132,6 +132,24 @@ describe('GET /api/desk/audit', () => {
   });
 });
 
+describe('desk API answers are never cached', () => {
+  it.each([
+    ['a list', '/api/desk/tickets', 200],
+    ['a ticket', '/api/desk/tickets/UB-20261125-0001', 200],
+    ['an unknown ticket', '/api/desk/tickets/UB-20261125-9999', 404],
+    ['the audit', '/api/desk/audit', 200],
+    ['the outbox', '/api/desk/outbox/proactive', 200],
+  ])('Cache-Control: no-store on %s', async (_label, path, status) => {
+    const response = await get(path);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('and on a refusal', async () => {
+    expect((await get('/api/desk/tickets', {})).headers.get('cache-control')).toBe('no-store');
+  });
+});
+
 describe("the reviewer's page and its catalogs", () => {
   it('serves /desk/ under the same strict content security policy; /desk redirects there', async () => {
     const page = await fetch(`${server.url}/desk/`);

@@ -123,6 +123,25 @@ describe('POST /api/desk/tickets/:id/decision', () => {
     expect(body.error.message).toContain('sn, merchantNo, deviceCondition');
   });
 
+  it('413 above its 16 KB body limit, and the message says 16 KB, not another route limit', async () => {
+    const id = await newTicket();
+    const note = 'a'.repeat(17 * 1024);
+    const en = await decide(id, { decision: 'reject', note }, { 'accept-language': 'en' });
+    expect(en.status).toBe(413);
+    expect(en.body.error.code).toBe('payload_too_large');
+    expect(en.body.error.message).toContain('the limit is 16 KB');
+    expect((await decide(id, { decision: 'reject', note })).body.error.message).toContain('最多 16 KB');
+    expect((await server.desk.getTicket(id))?.status).toBe('submitted');
+  });
+
+  it('415 for a body that is not application/json, and the ticket is unchanged', async () => {
+    const id = await newTicket();
+    const response = await decide(id, { decision: 'approve' }, { 'content-type': 'text/plain' });
+    expect(response.status).toBe(415);
+    expect(response.body.error.code).toBe('unsupported_media_type');
+    expect((await server.desk.getTicket(id))?.status).toBe('submitted');
+  });
+
   it('400 invalid_json for broken JSON', async () => {
     expect((await decide(await newTicket(), '{"decision":')).body.error.code).toBe('invalid_json');
   });

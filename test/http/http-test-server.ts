@@ -23,13 +23,20 @@ export async function startTestServer(
     script?: Script;
     seed?: (desk: BuiltinDesk, clock: TestClock) => Promise<void>;
     sseHeartbeatMs?: number;
+    /** More settings, as environment variables (limits, TRUST_PROXY). */
+    env?: Record<string, string>;
   } = {},
 ) {
   const dir = mkdtempSync(path.join(tmpdir(), 'http-test-'));
   const logLines: string[] = [];
   const logger = createLogger('info', { write: (line: string) => void logLines.push(line) });
   const config = loadConfig(
-    { DESK_API_TOKEN: DESK_TOKEN, DATA_DIR: dir, STORAGE_URL: `sqlite://${path.join(dir, 'test.sqlite')}` },
+    {
+      DESK_API_TOKEN: DESK_TOKEN,
+      DATA_DIR: dir,
+      STORAGE_URL: `sqlite://${path.join(dir, 'test.sqlite')}`,
+      ...options.env,
+    },
     () => 'unused',
   );
   const clock = createFixedClock(DESK_TEST_START);
@@ -97,12 +104,48 @@ export interface ApiBody {
   [key: string]: unknown;
 }
 
-/** POSTs to the web chat API; a string body is sent as is (for broken JSON). */
-export async function postMessage(server: TestServer, body: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${server.url}/api/webchat/messages`, {
+/** POSTs to a web chat route; a string body is sent as is (for broken JSON). */
+async function postJson(url: string, body: unknown, headers: Record<string, string>) {
+  const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as ApiBody };
+  return { status: response.status, headers: response.headers, body: (await response.json()) as ApiBody };
+}
+
+/** POSTs to the web chat's messages route as is: no token unless `headers` has one. */
+export function postMessage(server: TestServer, body: unknown, headers: Record<string, string> = {}) {
+  return postJson(`${server.url}/api/webchat/messages`, body, headers);
+}
+
+/** POSTs to the web chat's conversations route as is. */
+export function postConversation(server: TestServer, body: unknown = {}, headers: Record<string, string> = {}) {
+  return postJson(`${server.url}/api/webchat/conversations`, body, headers);
+}
+
+/** A conversation started the way the page starts one, and the way to talk in it. */
+export interface TestConversation {
+  conversationId: string;
+  token: string;
+  authorization: { authorization: string };
+  /** Sends a message in this conversation with its token; `body` adds to or overrides the fields. */
+  say(body: Record<string, unknown>, headers?: Record<string, string>): ReturnType<typeof postMessage>;
+}
+
+export async function openConversation(
+  server: TestServer,
+  locale?: string,
+  headers: Record<string, string> = {},
+): Promise<TestConversation> {
+  const { status, body } = await postConversation(server, locale ? { locale } : {}, headers);
+  if (status !== 201) throw new Error(`could not start a conversation: ${status} ${JSON.stringify(body)}`);
+  const { conversationId, token } = body as unknown as { conversationId: string; token: string };
+  const authorization = { authorization: `Bearer ${token}` };
+  return {
+    conversationId,
+    token,
+    authorization,
+    say: (fields, headers = {}) => postMessage(server, { conversationId, ...fields }, { ...authorization, ...headers }),
+  };
 }

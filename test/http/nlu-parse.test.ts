@@ -36,6 +36,16 @@ describe('POST /api/nlu/parse', () => {
     );
   });
 
+  it('415 for a body that is not application/json', async () => {
+    const response = await fetch(`${server.url}/api/nlu/parse`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ text: '我要解绑' }),
+    });
+    expect(response.status).toBe(415);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unsupported_media_type');
+  });
+
   it('refuses a bad body politely', async () => {
     const response = await parse({ text: '' });
     expect(response.status).toBe(400);

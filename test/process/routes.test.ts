@@ -57,6 +57,12 @@ async function fileTicket(running: ServerProcess, conversationId: string): Promi
   return id;
 }
 
+/** The event stream of the conversation a test calls `name`, from the start, with its token. */
+function eventsUrl(running: ServerProcess, name: string): string {
+  const { conversationId, token } = running.conversation(name);
+  return `${running.url}/api/webchat/conversations/${conversationId}/events?after=0&token=${token}`;
+}
+
 /** Reads a web chat event stream until `pattern` appears (or the time is up). */
 async function readEvents(url: string, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
   const controller = new AbortController();
@@ -104,7 +110,12 @@ describe('npm start serves every documented route', () => {
     const first = await fileTicket(server, 'routes-1');
     const second = await fileTicket(server, 'routes-2');
     const listed = (
-      await call('GET', `${url}/api/desk/tickets?conversationId=routes-1&channel=webchat`, undefined, bearer)
+      await call(
+        'GET',
+        `${url}/api/desk/tickets?conversationId=${server.conversation('routes-1').conversationId}&channel=webchat`,
+        undefined,
+        bearer,
+      )
     ).json();
     expect((listed.tickets as Array<{ id: string }>).map((t) => t.id)).toEqual([first]);
     expect((await call('GET', `${url}/api/desk/tickets`)).status).toBe(401);
@@ -119,7 +130,7 @@ describe('npm start serves every documented route', () => {
     expect((await call('POST', `${url}/api/desk/outbox/no-such-key/retry`, undefined, bearer)).status).toBe(404);
 
     // A signed decision from the generic webhook desk changes the ticket, and the merchant is told.
-    const events = readEvents(`${url}/api/webchat/conversations/routes-1/events?after=0`, /已审核通过/);
+    const events = readEvents(eventsUrl(server, 'routes-1'), /已审核通过/);
     const body = JSON.stringify({ ticketId: first, decision: 'approve', by: 'alice', eventId: 'evt-1' });
     const signed = signatureHeader([WEBHOOK_SECRET], Math.floor(Date.now() / 1000), body);
     expect(
@@ -169,15 +180,11 @@ describe('decisions reach the merchant whatever happens to the process', () => {
 
     server = await startServerProcess(env);
     // If the killed process had claimed the delivery, its lease (15 s) must run out first.
-    const events = await readEvents(
-      `${server.url}/api/webchat/conversations/kill-1/events?after=0`,
-      /营业执照模糊/,
-      30_000,
-    );
+    const events = await readEvents(eventsUrl(server, 'kill-1'), /营业执照模糊/, 30_000);
     expect(events.match(/营业执照模糊/g)).toHaveLength(1);
     // Asked again later, still once: the notice is stored once, whoever delivered it.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    const again = await readEvents(`${server.url}/api/webchat/conversations/kill-1/events?after=0`, /营业执照模糊/);
+    const again = await readEvents(eventsUrl(server, 'kill-1'), /营业执照模糊/);
     expect(again.match(/营业执照模糊/g)).toHaveLength(1);
   });
 

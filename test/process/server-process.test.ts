@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,6 +44,24 @@ describe('the server as a process', () => {
     for (const secret of ['13812345678', '1234 5678', 'zhangsan@example.com', 'pan.example.com']) {
       expect(logs).not.toContain(secret);
     }
+  });
+
+  it('prints a generated desk token on the start that generated it only, later where it is kept', async () => {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'unbind-token-'));
+    // No DESK_API_TOKEN (an empty value counts as unset, whatever this machine's environment holds).
+    const env = { DATA_DIR: dataDir, DESK_API_TOKEN: '' };
+    server = await startServerProcess(env);
+    const file = path.join(dataDir, 'desk-api-token');
+    const token = readFileSync(file, 'utf8').trim();
+    expect(server.output()).toContain(`Bearer ${token}`);
+    expect(server.output()).toContain('shown only this once');
+    await server.kill('SIGTERM');
+
+    server = await startServerProcess(env);
+    expect(server.output()).not.toContain(token);
+    expect(server.output()).toContain(`kept in ${file}`);
+    const desk = await fetch(`${server.url}/api/desk/tickets`, { headers: { authorization: `Bearer ${token}` } });
+    expect(desk.status).toBe(200);
   });
 
   it('refuses to start on a bad setting and names it', async () => {

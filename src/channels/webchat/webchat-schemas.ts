@@ -4,16 +4,32 @@
 import { z } from 'zod';
 import { localeSchema } from '../../validation/ticket.ts';
 
-/** Ids the page generates (UUIDs) and other channels' ids fit; nothing that needs escaping. */
-export const conversationIdSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/);
+/**
+ * Printable ids: the UUIDs the server and the page make, and other channels' ids, fit. They end
+ * up in storage keys, so nothing that needs escaping, and never a NUL or a lone surrogate
+ * (which PostgreSQL refuses and encodeURIComponent throws on).
+ */
+const idSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/);
+
+export const conversationIdSchema = idSchema;
+
+/** A lone UTF-16 surrogate: JSON can carry one (`"\ud800"`), UTF-8 storage cannot. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export const webchatMessageSchema = z.object({
   conversationId: conversationIdSchema,
-  userId: z.string().min(1).max(128).optional(),
-  // Empty or very long text is the bot's to answer politely; the body limit caps the size.
-  text: z.string(),
+  userId: idSchema.optional(),
+  // Empty or very long text is the bot's to answer politely; the body limit caps the size. What
+  // no keyboard types (a NUL, half of a surrogate pair) is refused: it must not reach storage.
+  text: z.string().refine((text) => !text.includes('\u0000') && !LONE_SURROGATE.test(text), 'not well-formed text'),
   locale: localeSchema.optional(),
   /** Lets a retried send be recognised and answered once. */
-  messageId: z.string().min(1).max(128).optional(),
+  messageId: idSchema.optional(),
 });
 export type WebchatMessage = z.infer<typeof webchatMessageSchema>;
+
+/** `POST /api/webchat/conversations`: the page's language, if it knows it. */
+export const createConversationSchema = z.object({ locale: localeSchema.optional() });
+
+/** What the server issues (base64url); anything else is refused before it is hashed. */
+export const conversationTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{16,256}$/);
