@@ -37,14 +37,16 @@ const SEQUENCE = 'desk/sequence/';
 const DESK_TIME_ZONE = 'Asia/Shanghai';
 
 /** The desk's calendar day of a moment, `20261125`: in ticket ids, and the day of daily limits. */
+/** Made once: building an Intl.DateTimeFormat costs about a millisecond, formatting microseconds. */
+const DESK_DAY = new Intl.DateTimeFormat('en-CA', {
+  timeZone: DESK_TIME_ZONE,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
 export function dayStamp(date: Date): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone: DESK_TIME_ZONE,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(date);
-  return parts.replaceAll('-', '');
+  return DESK_DAY.format(date).replaceAll('-', '');
 }
 
 /** The statuses a reviewer can decide from. */

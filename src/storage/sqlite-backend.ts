@@ -131,6 +131,7 @@ export async function openSqliteBackend(storageUrl: string, options: { timeoutMs
     ping: async () => {
       ping.get();
     },
+    boundedByItself: true,
     isTimeout: (error) => String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY'),
   };
 }
