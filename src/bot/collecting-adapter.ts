@@ -46,6 +46,8 @@ export class CollectingAdapter extends BotAdapter {
     _reference: Partial<ConversationReference>,
     _logic: (context: TurnContext) => Promise<void>,
   ): Promise<void> {
-    throw new Error('proactive messages go through ConversationEvents on this channel');
+    throw new Error(
+      'proactive messages go through the proactive outbox to the channel (conversation/proactive-delivery.ts)',
+    );
   }
 }

@@ -23,9 +23,4 @@ export class KeyedMutex {
       if (this.tails.get(key) === tail) this.tails.delete(key);
     }
   }
-
-  /** Keys with a task running or queued (for tests and health). */
-  get size(): number {
-    return this.tails.size;
-  }
 }
