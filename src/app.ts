@@ -101,7 +101,13 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
   const { logger } = deps;
-  const store = deps.store ?? (await openStore(deps.config.storageUrl, { namespace: deps.storageNamespace }));
+  const timeout = deps.config.STORAGE_TIMEOUT_MS;
+  const store =
+    deps.store ??
+    (await openStore(deps.config.storageUrl, {
+      namespace: deps.storageNamespace,
+      ...(timeout ? { timeoutMs: timeout } : {}),
+    }));
   const desk = new BuiltinDesk(store, clock, (error) =>
     logger.error({ err: error, code: 'ticket_event_listener_failed' }, 'ticket event listener failed'),
   );

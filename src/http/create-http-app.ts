@@ -14,6 +14,7 @@ import { deskRoutes } from './desk-routes.ts';
 import { deskWebhookRoutes } from './desk-webhook-routes.ts';
 import { createErrorHandler, notFoundHandler } from './http-errors.ts';
 import { nluRoutes } from './nlu-routes.ts';
+import { readinessRoute } from './readiness.ts';
 import { logRequests } from './request-log.ts';
 import { reviewerRoutes } from './reviewer-routes.ts';
 import { noStore, securityHeaders } from './security-headers.ts';
@@ -38,9 +39,14 @@ export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): expr
   app.use(logRequests(logger));
   app.use(securityHeaders);
 
+  // Liveness only: the process answers. Whether it can serve turns is /readyz (storage).
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  app.get(
+    '/readyz',
+    readinessRoute({ store: assistant.store, ...(assistant.outbox ? { outbox: assistant.outbox } : {}) }),
+  );
   for (const channel of assistant.channels.values()) {
     if (channel.http) app.use(channel.http.path, channel.http.routes);
   }

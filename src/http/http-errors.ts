@@ -6,6 +6,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
 import { t } from '../i18n/translate.ts';
 import type { Logger } from '../platform/logger.ts';
+import { StorageTimeoutError } from '../storage/versioned-store.ts';
 import type { Locale } from '../validation/ticket.ts';
 import { TICKET_FIELD_NAMES } from '../validation/ticket.ts';
 import { requestLocale } from './request-locale.ts';
@@ -28,6 +29,7 @@ export type HttpErrorCode =
   | 'ticket_not_found'
   | 'invalid_transition'
   | 'invalid_fields'
+  | 'storage_unavailable'
   | 'internal_error';
 
 export interface ErrorExtras {
@@ -67,6 +69,9 @@ const BODY_ERRORS: Record<string, { status: number; code: HttpErrorCode }> = {
   'charset.unsupported': { status: 415, code: 'unsupported_encoding' },
 };
 
+/** How long a client told "storage unavailable" waits: a few timeouts' worth. */
+const STORAGE_RETRY_AFTER_S = 5;
+
 interface HttpishError {
   type?: string;
   status?: number;
@@ -93,11 +98,31 @@ export function createErrorHandler(logger: Logger, newReference: () => string): 
     if (httpish.expose && httpish.status && httpish.status >= 400 && httpish.status < 500) {
       return sendError(res, httpish.status, 'bad_request', locale);
     }
+    // A frozen or overloaded store: the client may try again shortly (the load balancer sees /readyz).
+    // Not a 500: nothing is wrong with the request, and a turn's writes are one atomic commit, so a
+    // retry with the same messageId finds the whole turn or none of it.
+    const timedOut = storageTimeoutIn(err);
+    if (timedOut) {
+      logger.warn(
+        { code: 'http.storage_timeout', operation: timedOut.operation, method: req.method },
+        'storage timed out',
+      );
+      res.set('Retry-After', String(STORAGE_RETRY_AFTER_S));
+      return sendError(res, 503, 'storage_unavailable', locale);
+    }
     const reference = newReference();
     // The logger's serializer scrubs personal data from the message and drops the stack.
     logger.error({ err, code: 'http.unhandled', reference, method: req.method }, 'request failed');
     sendError(res, 500, 'internal_error', locale, { reference });
   };
+}
+
+/** The StorageTimeoutError behind `err`, if any (a library on the way may have wrapped it as a cause). */
+function storageTimeoutIn(err: unknown): StorageTimeoutError | undefined {
+  for (let cause = err, depth = 0; cause instanceof Error && depth < 5; cause = cause.cause, depth++) {
+    if (cause instanceof StorageTimeoutError) return cause;
+  }
+  return undefined;
 }
 
 /** Names of the fields that failed, for the error message; never their values. */

@@ -87,6 +87,11 @@ export const configSchema = z.object({
     .string()
     .regex(/^(sqlite|redis|rediss|postgres|postgresql):\/\//, 'must start with sqlite://, redis:// or postgres://')
     .optional(),
+  /**
+   * How long one storage call may take before it fails with "try again in a moment" (a frozen
+   * Redis must not hang requests); well under a load balancer's and a merchant's patience.
+   */
+  STORAGE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DESK_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   AGENT_TOKENS: agentTokens,

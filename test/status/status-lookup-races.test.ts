@@ -36,7 +36,10 @@ describe.each(backends)('status lookup guessed from $name', ({ url }) => {
   let ticket: Ticket;
 
   beforeAll(async () => {
-    stores.push(await openStore(url, { namespace }), await openStore(url, { namespace }));
+    // This test is about counting under a race, not speed: 300 increments of one PostgreSQL row queue
+    // on its lock, and on a loaded machine that can pass the default 2 s storage timeout.
+    const options = { namespace, timeoutMs: 20_000 };
+    stores.push(await openStore(url, options), await openStore(url, options));
     const desk = new BuiltinDesk(stores[0]!, clock);
     ticket = await desk.fileTicket(sampleRequest({ ...OWNER, userId: 'owner' }), 'filing-1');
   });
