@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ProactiveMessage } from '../../../src/channels/channel.ts';
 import { wechatSignature } from '../../../src/channels/wechat/wechat-crypto.ts';
 import type { OutboundReply } from '../../../src/conversation/messages.ts';
 import type { Turn } from '../../../src/conversation/pipeline/turn-pipeline.ts';
@@ -32,7 +33,13 @@ const OPENID = 'oABCDEFGHIJKLMNOPQRSTUVWXYZ1';
 
 let standIn: WechatStandIn;
 let dir: string;
-let running: { url: string; store: VersionedStore; close(): Promise<void> };
+let running: {
+  url: string;
+  store: VersionedStore;
+  advance(ms: number): void;
+  send: (address: { channel: string; conversationId: string }, messages: ProactiveMessage[]) => Promise<void>;
+  close(): Promise<void>;
+};
 let turns: Turn[];
 /** What the scripted bot answers to a text. */
 let script: (text: string) => Promise<OutboundReply[]>;
@@ -54,10 +61,11 @@ async function start(env: Record<string, string> = {}) {
     },
     () => '',
   );
+  const clock = createFixedClock(TEST_START);
   const server = await createServer({
     config,
     logger: createLogger('silent'),
-    clock: createFixedClock(TEST_START),
+    clock,
     ids: createSequentialIds('run'),
     runTurn: async (turn) => {
       turns.push(turn);
@@ -68,6 +76,8 @@ async function start(env: Record<string, string> = {}) {
   running = {
     url: http.url,
     store: server.assistant.store,
+    advance: (ms) => clock.advance(ms),
+    send: (address, messages) => server.assistant.channels.get('wechat')!.send(address, messages),
     close: async () => {
       await http.close();
       await server.close();
@@ -303,5 +313,66 @@ describe('WeChat: messages', () => {
     // The greeting's choices: "1" is "我要解绑".
     await send(text('1', '7004'));
     expect(turns.map((t) => t.message.text)).toEqual(['我要解绑']);
+  });
+});
+
+describe('WeChat: later messages and the window', () => {
+  const address = { channel: 'wechat', conversationId: OPENID };
+
+  it('inside the window through the API once per messageId; outside it kept for the next message', async () => {
+    await start({ WECHAT_SERVICE_WINDOW_HOURS: '1' });
+    // The channel's own lines follow the language the bot answers in.
+    script = async (t) => [{ text: `收到 ${t}` }];
+    await send(text('hi', '8001'));
+    await running.send(address, [{ messageId: 'd1#0', text: '已审核通过' }]);
+    await running.send(address, [{ messageId: 'd1#0', text: '已审核通过' }]);
+    await until(() => standIn.textsTo(OPENID).length === 1);
+    running.advance(61 * 60_000);
+    await running.send(address, [{ messageId: 'd2#0', text: '需要补充材料', suggestedActions: ['好的', '转人工'] }]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // No template configured: nothing more is sent; the news waits, with its choices.
+    expect(standIn.textsTo(OPENID)).toEqual(['已审核通过']);
+    expect(standIn.templatesTo(OPENID)).toEqual([]);
+    const next = await send(text('2', '8002'), plain, { timestamp: NOW_S + 61 * 60 });
+    expect(next.reply?.Content).toBe('需要补充材料\n1. 好的\n2. 转人工\n（回复数字即可选择）\n\n收到 转人工');
+    expect((await send(text('你好', '8003'), plain, { timestamp: NOW_S + 61 * 60 })).reply?.Content).toBe('收到 你好');
+  });
+
+  it('a send refused as out of the window (45015) is kept for the next message, not lost', async () => {
+    await start();
+    await send(text('hi', '8101'));
+    standIn.failNext(45015);
+    await running.send(address, [{ messageId: 'd3#0', text: '已驳回' }]);
+    await until(() => standIn.calls.some((c) => c.errcode === 45015));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await send(text('进度', '8102'))).reply?.Content).toBe('已驳回\n\necho: 进度');
+  });
+
+  it('renews the access token five minutes before it expires', async () => {
+    await start();
+    script = async () => [{ text: 'x'.repeat(3000) }];
+    await send(text('long', '8201'));
+    await until(() => standIn.textsTo(OPENID).length === 1);
+    running.advance((7200 - 299) * 1000);
+    await send(text('long', '8202'), plain, { timestamp: NOW_S + 7200 - 299 });
+    await until(() => standIn.textsTo(OPENID).length === 2);
+    expect(standIn.tokens).toHaveLength(2);
+  });
+
+  it('without AppID and AppSecret: passive answers only; a late answer waits for the next message', async () => {
+    await start({ WECHAT_APP_ID: '', WECHAT_APP_SECRET: '', WECHAT_ENCODING_AES_KEY: '' });
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    script = async (t) => {
+      if (t === 'slow') await released;
+      return [{ text: `done ${t}` }];
+    };
+    expect((await send(text('slow', '8301'))).text).toBe('success');
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await send(text('next', '8302'))).reply?.Content).toBe('done slow\n\ndone next');
+    expect(standIn.calls).toEqual([]);
   });
 });
