@@ -77,8 +77,8 @@ export function createWechatDelivery(deps: {
     clock: deps.clock,
     logger: deps.logger.child({ component: 'wechat-outbox' }),
     prefix: 'wechat/outbox/',
-    // A merchant is waiting: retry soon, for about an hour, then park for an operator
-    // (GET /api/desk/outbox shows the desk's outbox; these items are in the same store).
+    // A merchant is waiting: retry soon, for about an hour, then park (logged as outbox.parked;
+    // the item stays in the store under wechat/outbox/).
     policy: {
       baseDelayMs: 1_000,
       maxDelayMs: 2 * 60_000,

@@ -348,6 +348,21 @@ describe('WeChat: later messages and the window', () => {
     expect((await send(text('进度', '8102'))).reply?.Content).toBe('已驳回\n\necho: 进度');
   });
 
+  it('a failed send (WeChat busy) is retried through the outbox until it arrives', async () => {
+    await start();
+    await send(text('hi', '8151'));
+    standIn.failNext(-1, 2);
+    await running.send(address, [{ messageId: 'd4#0', text: '已审核通过' }]);
+    await until(() => standIn.calls.filter((c) => c.errcode === -1).length === 1);
+    // Backoff waits on the server's clock: move it past any delay.
+    for (let i = 0; i < 5 && standIn.textsTo(OPENID).length === 0; i++) {
+      running.advance(10 * 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+    }
+    await until(() => standIn.textsTo(OPENID).length === 1);
+    expect(standIn.textsTo(OPENID)).toEqual(['已审核通过']);
+  });
+
   it('renews the access token five minutes before it expires', async () => {
     await start();
     script = async () => [{ text: 'x'.repeat(3000) }];
