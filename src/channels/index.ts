@@ -4,5 +4,6 @@
  */
 import type { ChannelFactory } from './channel.ts';
 import { webchatChannel } from './webchat/webchat-channel.ts';
+import { wechatChannel } from './wechat/wechat-channel.ts';
 
-export const SERVER_CHANNELS: readonly ChannelFactory[] = [webchatChannel];
+export const SERVER_CHANNELS: readonly ChannelFactory[] = [webchatChannel, wechatChannel];

@@ -67,6 +67,55 @@ export const webchatLimitsSchema = z.object(webchatLimitsShape);
 export type WebchatLimits = z.output<typeof webchatLimitsSchema>;
 
 /**
+ * The WeChat Official Account channel (README "WeChat"): on when WECHAT_TOKEN is set; the API
+ * (late replies, decisions) needs the AppID and AppSecret; safe mode the EncodingAESKey.
+ */
+export const wechatSettingsShape = {
+  WECHAT_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3-32 letters and digits')
+    .optional(),
+  WECHAT_APP_ID: optionalSecret,
+  WECHAT_APP_SECRET: optionalSecret,
+  WECHAT_ENCODING_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters and digits')
+    .optional(),
+  WECHAT_API_BASE: z.url().default('https://api.weixin.qq.com'),
+  /** WeChat gives up after 5 s; what is not ready by then goes through the customer-service API. */
+  WECHAT_REPLY_WAIT_MS: z.coerce.number().int().min(100).max(4500).default(4000),
+  /** WeChat's customer-service window; shorter only to try the outside-the-window path. */
+  WECHAT_SERVICE_WINDOW_HOURS: z.coerce.number().positive().max(48).default(48),
+  /** A template message for news outside the window; without it the news waits for the next message. */
+  WECHAT_TEMPLATE_ID_DECISION: optionalSecret,
+  /** Seconds a signed request's timestamp may be off from our clock (replays of old requests). */
+  WECHAT_MAX_CLOCK_SKEW_S: z.coerce.number().int().min(10).max(3600).default(300),
+};
+export const wechatSettingsSchema = z.object(wechatSettingsShape);
+export type WechatSettings = z.output<typeof wechatSettingsSchema>;
+
+/** Combinations a field rule cannot see: a setting that would be silently ignored is refused. */
+export function wechatSettingsIssues(settings: Partial<WechatSettings>): string[] {
+  const issues: string[] = [];
+  const { WECHAT_TOKEN, WECHAT_APP_ID, WECHAT_APP_SECRET, WECHAT_ENCODING_AES_KEY, WECHAT_TEMPLATE_ID_DECISION } =
+    settings;
+  const others = { WECHAT_APP_ID, WECHAT_APP_SECRET, WECHAT_ENCODING_AES_KEY, WECHAT_TEMPLATE_ID_DECISION };
+  if (!WECHAT_TOKEN && Object.values(others).some(Boolean)) {
+    issues.push('WECHAT_TOKEN: required when any other WECHAT_* credential is set (the channel is off without it)');
+  }
+  if (Boolean(WECHAT_APP_ID) !== Boolean(WECHAT_APP_SECRET)) {
+    issues.push('WECHAT_APP_ID, WECHAT_APP_SECRET: set both (the API needs both) or neither');
+  }
+  if (WECHAT_ENCODING_AES_KEY && !WECHAT_APP_ID) {
+    issues.push('WECHAT_APP_ID: required with WECHAT_ENCODING_AES_KEY (safe mode checks the AppID)');
+  }
+  if (WECHAT_TEMPLATE_ID_DECISION && !WECHAT_APP_SECRET) {
+    issues.push('WECHAT_APP_ID, WECHAT_APP_SECRET: required with WECHAT_TEMPLATE_ID_DECISION');
+  }
+  return issues;
+}
+
+/**
  * Express's `trust proxy`: which X-Forwarded-For hops to believe for the client's address (the
  * per-address limits count by it). Unset: none, the connection's own address counts.
  */
@@ -98,14 +147,7 @@ export const configSchema = z.object({
   PUBLIC_URL: z.url().optional(),
   TRUST_PROXY: trustProxy,
   ...webchatLimitsShape,
-  WECHAT_TOKEN: optionalSecret,
-  WECHAT_APP_ID: optionalSecret,
-  WECHAT_APP_SECRET: optionalSecret,
-  WECHAT_ENCODING_AES_KEY: z
-    .string()
-    .regex(/^[A-Za-z0-9]{43}$/, 'must be 43 letters and digits')
-    .optional(),
-  WECHAT_API_BASE: z.url().optional(),
+  ...wechatSettingsShape,
   SLACK_SIGNING_SECRET: optionalSecret,
   SLACK_BOT_TOKEN: optionalSecret,
   SLACK_AGENT_CHANNEL: optionalSecret,
@@ -145,7 +187,7 @@ export function loadConfig(env: Record<string, string | undefined>, generateToke
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const config = parsed.data;
-  const deskIssues = deskSettingsIssues(config);
+  const deskIssues = [...deskSettingsIssues(config), ...wechatSettingsIssues(config)];
   if (deskIssues.length > 0) throw new ConfigError(deskIssues);
   const storageUrl = config.STORAGE_URL ?? `sqlite://${path.resolve(config.DATA_DIR, 'assistant.sqlite')}`;
   const deskTokenGenerated = config.DESK_API_TOKEN === undefined;

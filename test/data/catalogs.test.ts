@@ -69,7 +69,7 @@ describe('message catalogs', () => {
       ...sourceFiles(path.resolve(LOCALES_DIR, '../src')),
       ...sourceFiles(path.resolve(LOCALES_DIR, '../dialogs')),
     ];
-    const literal = /['`]((?:form|bot|unbind|validation|http|console|webchat|common):[\w.]+)['`]/g;
+    const literal = /['`]((?:form|bot|unbind|validation|http|console|webchat|wechat|common):[\w.]+)['`]/g;
     const keys = new Set(files.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(literal)].map((m) => m[1]!)));
     expect(keys.size).toBeGreaterThan(20);
     for (const lng of LOCALES) for (const key of keys) expect(hasMessage(lng, key), `${lng} ${key}`).toBe(true);
