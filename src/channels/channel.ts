@@ -23,9 +23,19 @@ export interface Channel {
   readonly http?: { path: string; routes: Router };
   /** Where a person reaches it, for the start-up banner (relative to the server's URL). */
   readonly entryPath?: string;
+  /**
+   * Whether it also delivers to addresses of other `channel` names (Bot Framework: one endpoint,
+   * many platforms, `msteams`, `botframework-emulator`, …); `name` alone when absent.
+   */
+  serves?(channel: string): boolean;
   /** Delivers messages that arrive later; a repeat of a messageId must not be shown twice. */
   send(address: ConversationAddress, messages: ProactiveMessage[]): Promise<void>;
   close?(): Promise<void>;
+}
+
+/** The channel that delivers to addresses of `name` in this process, if any. */
+export function channelFor(channels: ReadonlyMap<string, Channel>, name: string): Channel | undefined {
+  return channels.get(name) ?? [...channels.values()].find((channel) => channel.serves?.(name));
 }
 
 /** What a channel is built from. */

@@ -7,7 +7,7 @@
  * delivery is shown once. A process delivers only to the channels it serves: the console's items
  * wait for the console.
  */
-import type { Channel } from '../channels/channel.ts';
+import { type Channel, channelFor } from '../channels/channel.ts';
 import { createOutbox, type Outbox } from '../desk/outbox/outbox.ts';
 import type { Clock } from '../platform/clock-and-ids.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -44,13 +44,13 @@ export function createProactiveDelivery(deps: {
     clock: deps.clock,
     logger: deps.logger.child({ component: 'proactive' }),
     prefix: PREFIX,
-    accepts: (turn) => deps.channels.has(turn.address.channel),
+    accepts: (turn) => channelFor(deps.channels, turn.address.channel) !== undefined,
     // Merchants wait for these: retry soon, for about a day before an operator is needed. A delivery is
     // a local bot turn (storage calls time out within seconds), so a short lease lets another worker
     // resume soon after a process died mid-delivery.
     policy: { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000, maxAttempts: 300, pollIntervalMs: 1_000, leaseMs: 15_000 },
     deliver: async ({ address, event }, key) => {
-      const channel = deps.channels.get(address.channel);
+      const channel = channelFor(deps.channels, address.channel);
       if (!channel) throw new Error(`channel ${address.channel} is not served by this process`);
       const replies = await deps.router.handle({
         ...address,

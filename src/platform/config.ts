@@ -128,6 +128,38 @@ const trustProxy = z
   })
   .optional();
 
+/**
+ * Bot Framework (README "Bot Framework"). On with BOTFRAMEWORK_ENABLED (the Emulator, no
+ * credentials: requests are not authenticated) or with an app id (every request's JWT checked).
+ * The names are botbuilder's own (MicrosoftAppId, …) with the MICROSOFT_ prefix Azure uses.
+ */
+const botframeworkShape = {
+  BOTFRAMEWORK_ENABLED: z.stringbool().optional(),
+  MICROSOFT_APP_ID: optionalSecret,
+  MICROSOFT_APP_PASSWORD: optionalSecret,
+  MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).optional(),
+  MICROSOFT_APP_TENANT_ID: optionalSecret,
+};
+/** The settings as loaded (the switch already a boolean), checked together; channels read them from here. */
+export const botframeworkSettingsSchema = z
+  .object({ ...botframeworkShape, BOTFRAMEWORK_ENABLED: z.boolean().optional() })
+  .superRefine((s, ctx) => {
+    const type = s.MICROSOFT_APP_TYPE ?? 'MultiTenant';
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+    // Half a configuration would start the channel with authentication silently off, or failing every reply.
+    if (!s.MICROSOFT_APP_ID) {
+      for (const name of ['MICROSOFT_APP_PASSWORD', 'MICROSOFT_APP_TYPE', 'MICROSOFT_APP_TENANT_ID'] as const) {
+        if (s[name]) issue(name, 'needs MICROSOFT_APP_ID');
+      }
+      return;
+    }
+    // A managed identity has no password; the other two types sign in with one.
+    if (type !== 'UserAssignedMSI' && !s.MICROSOFT_APP_PASSWORD)
+      issue('MICROSOFT_APP_PASSWORD', `required for ${type}`);
+    if (type !== 'MultiTenant' && !s.MICROSOFT_APP_TENANT_ID) issue('MICROSOFT_APP_TENANT_ID', `required for ${type}`);
+  });
+export type BotframeworkSettings = z.output<typeof botframeworkSettingsSchema>;
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().default('127.0.0.1'),
@@ -152,8 +184,7 @@ export const configSchema = z.object({
   SLACK_BOT_TOKEN: optionalSecret,
   SLACK_AGENT_CHANNEL: optionalSecret,
   SLACK_API_URL: z.url().optional(),
-  MICROSOFT_APP_ID: optionalSecret,
-  MICROSOFT_APP_PASSWORD: optionalSecret,
+  ...botframeworkShape,
   ...conversationLimitsShape,
   /** External desk (generic webhook or Zendesk) and the outbox that delivers to it. */
   ...deskSettingsShape,
@@ -189,6 +220,10 @@ export function loadConfig(env: Record<string, string | undefined>, generateToke
   const config = parsed.data;
   const deskIssues = [...deskSettingsIssues(config), ...wechatSettingsIssues(config)];
   if (deskIssues.length > 0) throw new ConfigError(deskIssues);
+  const botframework = botframeworkSettingsSchema.safeParse(config);
+  if (!botframework.success) {
+    throw new ConfigError(botframework.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
   const storageUrl = config.STORAGE_URL ?? `sqlite://${path.resolve(config.DATA_DIR, 'assistant.sqlite')}`;
   const deskTokenGenerated = config.DESK_API_TOKEN === undefined;
   return {
