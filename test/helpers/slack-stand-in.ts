@@ -12,8 +12,10 @@ export const STAND_IN_BOT_ID = 'BBOT0001';
 export interface SlackApiCall {
   method: string;
   authorization: string | undefined;
-  /** Form fields as sent; `blocks` is still JSON text, see `blocksOf`. */
+  /** Form fields as sent; `blocks` is still JSON text, see `buttonsOf`. */
   fields: Record<string, string>;
+  /** The `ts` the stand-in gave a posted message (what a button click refers to). */
+  ts?: string;
 }
 
 export interface SlackStandIn {
@@ -43,7 +45,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
       const fields = type.includes('json')
         ? (JSON.parse(raw || '{}') as Record<string, string>)
         : Object.fromEntries(new URLSearchParams(raw));
-      calls.push({ method, authorization: req.headers.authorization, fields });
+      const call: SlackApiCall = { method, authorization: req.headers.authorization, fields };
+      calls.push(call);
       res.setHeader('content-type', 'application/json');
       const failure = failures.find((f) => f.method === method && f.times > 0);
       if (failure) {
@@ -56,7 +59,8 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
         return;
       }
       ts += 1;
-      res.end(JSON.stringify({ ok: true, channel: fields.channel, ts: `${ts}.000100` }));
+      call.ts = `${ts}.000100`;
+      res.end(JSON.stringify({ ok: true, channel: fields.channel, ts: call.ts }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
