@@ -15,7 +15,13 @@ import {
   TEST_BOT_TOKEN,
   TEST_SIGNING_SECRET,
 } from '../../helpers/slack-requests.ts';
-import { buttonsOf, type SlackStandIn, STAND_IN_BOT_USER, startSlackStandIn } from '../../helpers/slack-stand-in.ts';
+import {
+  buttonsOf,
+  type SlackApiCall,
+  type SlackStandIn,
+  STAND_IN_BOT_USER,
+  startSlackStandIn,
+} from '../../helpers/slack-stand-in.ts';
 import { startTestServer, type TestServer } from '../../http/http-test-server.ts';
 
 let slack: SlackStandIn;
@@ -201,5 +207,41 @@ describe('refused Slack requests: nothing stored, nothing sent', () => {
     expect(server.received).toHaveLength(1);
     expect(slack.posts()).toHaveLength(2);
     expect(await storedKeys()).toEqual(keys);
+  });
+});
+
+describe('messages that arrive later, to the DM', () => {
+  const address = { channel: 'slack', conversationId: 'D300', userId: 'U300' };
+  const slackChannel = () => {
+    const channel = server.assistant.channels.get('slack');
+    if (!channel) throw new Error('slack is not on');
+    return channel;
+  };
+
+  it('are posted once per messageId, however often or concurrently they are sent', async () => {
+    const messages = [
+      { text: '审核通过', messageId: 'decision-1#0' },
+      { text: '请选择', suggestedActions: ['好的'], messageId: 'decision-1#1' },
+    ];
+    const settled = await Promise.allSettled([
+      slackChannel().send(address, messages),
+      slackChannel().send(address, messages),
+    ]);
+    expect(settled.filter((s) => s.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+    await slackChannel().send(address, messages);
+    expect(slack.posts().map((p) => [p.fields.channel, p.fields.text])).toEqual([
+      ['D300', '审核通过'],
+      ['D300', '请选择'],
+    ]);
+    expect(buttonsOf(slack.posts()[1] as SlackApiCall)).toEqual(['好的']);
+  });
+
+  it('a post Slack refuses fails the send (the outbox retries) and is posted by the next one', async () => {
+    slack.failNext('chat.postMessage', 'channel_not_found');
+    await expect(slackChannel().send(address, [{ text: '审核通过', messageId: 'decision-2#0' }])).rejects.toThrow();
+    await slackChannel().send(address, [{ text: '审核通过', messageId: 'decision-2#0' }]);
+    expect(slack.posts().map((p) => p.fields.text)).toEqual(['审核通过', '审核通过']);
+    await slackChannel().send(address, [{ text: '审核通过', messageId: 'decision-2#0' }]);
+    expect(slack.posts()).toHaveLength(2);
   });
 });
