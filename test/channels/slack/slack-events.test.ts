@@ -103,6 +103,16 @@ describe('Slack events', () => {
     expect((await slack.waitForPosts(1))[0]?.fields.text).toBe('收到：boom');
   });
 
+  it('a reply Slack refuses is logged with a code, and no personal data reaches the log', async () => {
+    slack.failNext('chat.postMessage', 'channel_not_found');
+    const body = directMessageEvent({ channel: 'D107', user: 'U107', text: '电话 13812345678 zs@example.com' });
+    expect((await post({ body })).status).toBe(200);
+    await slack.waitForPosts(1);
+    await settle();
+    expect(server.logs().some((line) => line.code === 'slack.reply_not_posted')).toBe(true);
+    expect(server.logText()).not.toMatch(/13812345678|zs@example\.com/);
+  });
+
   it('bot messages, our own messages, edits, deletions and channel messages are not the merchant’s', async () => {
     const ignored = [
       directMessageEvent({ channel: 'D104', user: 'U104', text: 'x', bot_id: 'B999', subtype: 'bot_message' }),
