@@ -1,20 +1,23 @@
 /**
  * Slack (Bolt 5): merchants write to the app in a direct message. Events and button clicks come
  * in at /slack/events through our receiver (signature first); each becomes one turn of the
- * router, and its replies are posted with chat.postMessage once the turn is committed. Messages
+ * router, whose replies are stored before Slack's 200 and then posted with chat.postMessage. Messages
  * that arrive later (desk decisions) go to the same DM through `send`. Off unless both
  * SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set.
  */
 import { App, webApi } from '@slack/bolt';
-import type { ConversationAddress } from '../../conversation/address.ts';
-import { addressKey } from '../../conversation/address.ts';
-import type { InboundMessage, OutboundReply } from '../../conversation/messages.ts';
+import { addressKey, addressOf, type ConversationAddress } from '../../conversation/address.ts';
+import type { InboundMessage } from '../../conversation/messages.ts';
+import { DEDUPE_TTL_MS } from '../../conversation/pipeline/dedupe.ts';
+import { createOutbox } from '../../desk/outbox/outbox.ts';
+import type { Clock } from '../../platform/clock-and-ids.ts';
 import { slackSettingsOf } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
-import type { ChannelFactory } from '../channel.ts';
+import type { VersionedStore } from '../../storage/versioned-store.ts';
+import type { ChannelFactory, ProactiveMessage } from '../channel.ts';
 import { SLACK_CHANNEL } from './slack-address.ts';
 import { messageFromButton, messageFromEvent } from './slack-inbound.ts';
-import { createSlackPoster, type SlackPoster, SlackPostInProgressError } from './slack-poster.ts';
+import { createSlackPoster, type SlackPoster } from './slack-poster.ts';
 import { SlackExpressReceiver } from './slack-receiver.ts';
 import { slackSdkLogger } from './slack-sdk-logger.ts';
 import { ANSWER_ACTION_PREFIX, answeredBlocks } from './slack-text.ts';
@@ -22,30 +25,39 @@ import { ANSWER_ACTION_PREFIX, answeredBlocks } from './slack-text.ts';
 /** A Web API call may take this long before it fails (the client's default is forever). */
 const API_TIMEOUT_MS = 10_000;
 
-/**
- * Posts each conversation's replies in the order of its turns, after the HTTP answer: Slack's
- * 3 seconds are for the turn, not for our calls to its API.
- */
-function createReplyQueue(poster: SlackPoster, logger: Logger) {
-  const tails = new Map<string, Promise<void>>();
-  return (address: ConversationAddress, replies: OutboundReply[], messageId: string) => {
-    const key = addressKey(address);
-    const messages = replies.map((reply, i) => ({ ...reply, messageId: `${messageId}#${i}` }));
-    const tail = (tails.get(key) ?? Promise.resolve())
-      .then(() => poster.post(address, messages))
-      .catch((error: unknown) => {
-        // A redelivery finds the first delivery still posting: that one posts them.
-        if (error instanceof SlackPostInProgressError) return;
-        logger.error({ err: error, code: 'slack.reply_not_posted' }, 'replies not posted to Slack');
-      });
-    tails.set(key, tail);
-    void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
-    });
-  };
+/** A turn's replies waiting to be posted to its DM. */
+interface PendingReplies {
+  address: ConversationAddress;
+  messages: ProactiveMessage[];
 }
 
-export const slackChannel: ChannelFactory = ({ config, router, store, clock, logger: rootLogger }) => {
+/**
+ * A turn's replies are stored before Slack gets its 200 and posted by a worker, in order per DM,
+ * retried while Slack's API is down: Slack's 3 seconds are for the turn, not for our calls to
+ * its API, and a reply is not lost when those fail. Each message is posted once (slack-poster.ts).
+ */
+function createReplyOutbox(deps: { poster: SlackPoster; store: VersionedStore; clock: Clock; logger: Logger }) {
+  return createOutbox<PendingReplies>({
+    store: deps.store,
+    clock: deps.clock,
+    logger: deps.logger,
+    prefix: 'slack-replies/',
+    // The merchant is waiting: retry soon, for about an hour, then park for an operator.
+    policy: {
+      baseDelayMs: 1_000,
+      maxDelayMs: 5 * 60_000,
+      maxAttempts: 20,
+      leaseMs: 30_000,
+      deliveredRetentionMs: DEDUPE_TTL_MS,
+    },
+    deliver: async ({ address, messages }) => {
+      await deps.poster.post(address, messages);
+      return {};
+    },
+  });
+}
+
+export const slackChannel: ChannelFactory = ({ config, router, store, clock, ids, logger: rootLogger }) => {
   const settings = slackSettingsOf(config);
   if (!settings) return undefined;
   const logger = rootLogger.child({ component: 'slack' });
@@ -84,10 +96,19 @@ export const slackChannel: ChannelFactory = ({ config, router, store, clock, log
     throw error;
   });
   const poster = createSlackPoster({ client, store, clock });
-  const postReplies = createReplyQueue(poster, logger);
+  const replies = createReplyOutbox({ poster, store, clock, logger });
+  replies.start();
   const turn = async (message: InboundMessage) => {
-    const replies = await router.handle(message);
-    postReplies(message, replies, message.messageId ?? '');
+    const answer = await router.handle(message);
+    if (answer.length === 0) return;
+    const address = addressOf(message);
+    const messageId = message.messageId ?? ids.next();
+    // Enqueued again by a redelivery, the same key is the same item: nothing is posted twice.
+    await replies.enqueue(
+      `${addressKey(address)}/${encodeURIComponent(messageId)}`,
+      { address, messages: answer.map((reply, i) => ({ ...reply, messageId: `${messageId}#${i}` })) },
+      { group: addressKey(address) },
+    );
   };
 
   app.event('message', async ({ body, event, context }) => {
@@ -119,5 +140,6 @@ export const slackChannel: ChannelFactory = ({ config, router, store, clock, log
     entryPath: '/slack/events',
     http: { path: '/slack', routes: receiver.routes },
     send: (address, messages) => poster.post(address, messages),
+    close: () => replies.stop(),
   };
 };

@@ -103,13 +103,22 @@ describe('Slack events', () => {
     expect((await slack.waitForPosts(1))[0]?.fields.text).toBe('收到：boom');
   });
 
-  it('a reply Slack refuses is logged with a code, and no personal data reaches the log', async () => {
-    slack.failNext('chat.postMessage', 'channel_not_found');
+  it('a reply Slack refuses is kept and posted once Slack takes it; no personal data reaches the log', async () => {
+    slack.failNext('chat.postMessage', 'service_unavailable');
     const body = directMessageEvent({ channel: 'D107', user: 'U107', text: '电话 13812345678 zs@example.com' });
     expect((await post({ body })).status).toBe(200);
     await slack.waitForPosts(1);
     await settle();
-    expect(server.logs().some((line) => line.code === 'slack.reply_not_posted')).toBe(true);
+    expect(server.logs().some((line) => line.code === 'outbox.retry')).toBe(true);
+    // The retry is due within seconds of the clock; the worker polls every second.
+    server.clock.advance(10 * 60_000);
+    const posts = await slack.waitForPosts(2);
+    expect(posts.map((p) => p.fields.text)).toEqual([
+      '收到：电话 13812345678 zs@example.com',
+      '收到：电话 13812345678 zs@example.com',
+    ]);
+    await settle();
+    expect(slack.posts()).toHaveLength(2);
     expect(server.logText()).not.toMatch(/13812345678|zs@example\.com/);
   });
 
