@@ -66,7 +66,7 @@ export const slackChannel: ChannelFactory = ({ config, router, store, clock, ids
     ...(settings.apiUrl ? { slackApiUrl: settings.apiUrl } : {}),
     logger: sdkLogger,
     timeout: API_TIMEOUT_MS,
-    // A few quick tries; the proactive outbox retries for longer on its own.
+    // A few quick tries; the reply and proactive outboxes retry for longer on their own.
     retryConfig: { retries: 2, minTimeout: 500, maxTimeout: 2_000 },
   });
   // Who the bot is (to ignore its own messages), asked once it is first needed and asked again
