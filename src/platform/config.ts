@@ -160,6 +160,43 @@ export const botframeworkSettingsSchema = z
   });
 export type BotframeworkSettings = z.output<typeof botframeworkSettingsSchema>;
 
+/** Slack (README "Slack"): on when both the signing secret and the bot token are set. */
+const slackSettingsShape = {
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .regex(/^[0-9a-f]{16,128}$/i, "must be the app's Signing Secret (hexadecimal, from Basic Information)")
+    .optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…, from OAuth & Permissions)')
+    .optional(),
+  SLACK_AGENT_CHANNEL: optionalSecret,
+  /** The Web API's base (Slack's own by default); a local stand-in in tests. */
+  SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+};
+
+/** A half-configured Slack is a mistake worth stopping for, not a channel silently left off. */
+function slackSettingsIssues(config: {
+  SLACK_SIGNING_SECRET?: string | undefined;
+  SLACK_BOT_TOKEN?: string | undefined;
+}) {
+  const set = [config.SLACK_SIGNING_SECRET, config.SLACK_BOT_TOKEN].filter(Boolean).length;
+  return set === 1 ? ['SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: set both to turn Slack on, or neither'] : [];
+}
+
+export interface SlackSettings {
+  signingSecret: string;
+  botToken: string;
+  apiUrl?: string;
+}
+
+/** Slack's settings, or undefined when Slack is off. */
+export function slackSettingsOf(config: Partial<AppConfig>): SlackSettings | undefined {
+  const { SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken, SLACK_API_URL: apiUrl } = config;
+  if (!signingSecret || !botToken) return undefined;
+  return { signingSecret, botToken, ...(apiUrl ? { apiUrl } : {}) };
+}
+
 export const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   HOST: z.string().default('127.0.0.1'),
@@ -180,10 +217,7 @@ export const configSchema = z.object({
   TRUST_PROXY: trustProxy,
   ...webchatLimitsShape,
   ...wechatSettingsShape,
-  SLACK_SIGNING_SECRET: optionalSecret,
-  SLACK_BOT_TOKEN: optionalSecret,
-  SLACK_AGENT_CHANNEL: optionalSecret,
-  SLACK_API_URL: z.url().optional(),
+  ...slackSettingsShape,
   ...botframeworkShape,
   ...conversationLimitsShape,
   /** External desk (generic webhook or Zendesk) and the outbox that delivers to it. */
@@ -218,8 +252,13 @@ export function loadConfig(env: Record<string, string | undefined>, generateToke
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const config = parsed.data;
-  const deskIssues = [...deskSettingsIssues(config), ...wechatSettingsIssues(config)];
-  if (deskIssues.length > 0) throw new ConfigError(deskIssues);
+  // Half a channel's or desk's settings would leave it silently off or broken: refuse to start.
+  const settingsIssues = [
+    ...deskSettingsIssues(config),
+    ...wechatSettingsIssues(config),
+    ...slackSettingsIssues(config),
+  ];
+  if (settingsIssues.length > 0) throw new ConfigError(settingsIssues);
   const botframework = botframeworkSettingsSchema.safeParse(config);
   if (!botframework.success) {
     throw new ConfigError(botframework.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
