@@ -99,8 +99,17 @@ describe('Bot Framework at /api/messages (the Emulator: no credentials)', () => 
       expect.objectContaining({ type: 'imBack', title: '我要解绑', value: '我要解绑' }),
     );
 
+    // The business licence comes as a file shared from OneDrive: its https link answers that question.
+    const licence = 'https://contoso.sharepoint.com/personal/m/licence.jpg';
     let last = '';
-    for (const text of [...HAPPY_PATH_ZH, '确认提交']) last = await say('bf-conv-1', text);
+    for (const text of [...HAPPY_PATH_ZH, '确认提交']) {
+      last =
+        text === 'https://pan.example.com/s/licence'
+          ? await say('bf-conv-1', '', {
+              attachments: [{ contentType: 'image/jpeg', contentUrl: licence, name: 'licence.jpg' }],
+            })
+          : await say('bf-conv-1', text);
+    }
     const ticketId = /UB-\d{8}-\d{4}/.exec(last)?.[0];
     expect(ticketId, last).toBeDefined();
     // Choices the bot offers on the way are Bot Framework suggested actions.
@@ -111,7 +120,11 @@ describe('Bot Framework at /api/messages (the Emulator: no credentials)', () => 
       `${server.url}/api/desk/tickets?conversationId=bf-conv-1&channel=botframework-emulator`,
       { headers: bearer },
     );
-    expect(((await listed.json()) as { tickets: Array<{ id: string }> }).tickets.map((t) => t.id)).toEqual([ticketId]);
+    const tickets = (
+      (await listed.json()) as { tickets: Array<{ id: string; fields: { documents: Record<string, string> } }> }
+    ).tickets;
+    expect(tickets.map((t) => t.id)).toEqual([ticketId]);
+    expect(tickets[0]?.fields.documents.businessLicense).toBe(licence);
 
     const decided = await fetch(`${server.url}/api/desk/tickets/${ticketId}/decision`, {
       method: 'POST',

@@ -41,6 +41,8 @@ function localeHint(locale: string | undefined): Locale {
   return DEFAULT_LOCALE;
 }
 
+const isHttpsLink = (url: unknown): url is string => typeof url === 'string' && /^https:\/\/\S+$/.test(url);
+
 /** Teams copies every message into a text/html attachment, and cards are not files. */
 const isDocument = (attachment: { contentType?: string }) =>
   !/^(text\/html|application\/vnd\.microsoft\.card\.)/.test(attachment.contentType ?? '');
@@ -101,18 +103,23 @@ export function botframeworkRoutes(deps: {
       // In a Teams group chat the text starts with "<at>Bot</at>".
       const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
       const documents = (activity.attachments ?? []).filter(isDocument);
+      // A file shared from Teams or OneDrive comes with its https link: that link is what the
+      // documents questions take (until files are kept by the documents work). Without one, ask for a link.
+      const links = documents.map((document) => document.contentUrl).filter(isHttpsLink);
+      const said = [text.trim(), ...links].filter((part) => part !== '').join(' ');
       const replies: Partial<Activity>[] = [];
-      if (text.trim() !== '' || documents.length === 0) {
+      if (said !== '' || documents.length === 0) {
         const answers = await router.handle({
           ...address,
           userId: activity.from.id,
-          text,
+          text: said,
           ...(activity.id ? { messageId: activity.id } : {}),
         });
         replies.push(...answers.map(toActivity));
       }
-      // Documents come with the documents work; until then a link is what the form takes.
-      if (documents.length > 0) replies.push(MessageFactory.text(t(locale, 'botframework:attachmentNeedsLink')));
+      if (links.length < documents.length) {
+        replies.push(MessageFactory.text(t(locale, 'botframework:attachmentNeedsLink')));
+      }
       return answerOnce(context, address, replies);
     }
     if (activity.type === 'conversationUpdate') {

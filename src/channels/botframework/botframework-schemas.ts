@@ -29,6 +29,8 @@ export const activitySchema = z.looseObject({
   text: storable(64 * 1024).optional(),
   locale: z.string().max(32).optional(),
   membersAdded: z.array(z.looseObject({ id: z.string() })).optional(),
-  attachments: z.array(z.looseObject({ contentType: z.string().max(256).optional() })).optional(),
+  attachments: z
+    .array(z.looseObject({ contentType: z.string().max(256).optional(), contentUrl: z.string().max(2048).optional() }))
+    .optional(),
 });
 export type InboundActivity = z.infer<typeof activitySchema>;
