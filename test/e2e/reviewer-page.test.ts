@@ -190,7 +190,8 @@ describe('reviewer page', () => {
     await page.locator('#decision-note').fill('资料不全');
     await submit().click();
     await expect.poll(notice).toContain('该工单已被处理');
-    expect(await ticketStatus()).toBe('已通过');
+    // The page reloads the ticket after the notice: wait for it rather than race it.
+    await expect.poll(ticketStatus).toBe('已通过');
     await expectStored(ids.conflict, 'approved');
   });
 
