@@ -83,7 +83,8 @@ function documentSlot(name: string, zhNames: string[], enNames: string[], when?:
     prompt: `unbind:prompt.${name}`,
     label: `unbind:label.${name}`,
     example: 'unbind:example.documentUrl',
-    fill: [{ from: 'text' }],
+    // "营业执照 https://…", "here's the licence https://…": the link in the message answers the document asked.
+    fill: [{ from: 'entity', type: 'url' }, { from: 'text' }],
     names: { 'zh-CN': zhNames, 'en-US': enNames },
     when,
   };

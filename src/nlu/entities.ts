@@ -22,7 +22,9 @@ export interface LocatedEntity extends Entity {
 
 const ALNUM_BEFORE = '(?<![a-z0-9])';
 const ALNUM_AFTER = '(?![a-z0-9])';
-const URL = /https?:\/\/[^\s\p{Script=Han}\u3000-\u303f<>"'`]+/gu;
+// A link ends where a character a URL cannot hold unescaped begins: spaces, Chinese, CJK and
+// full-width punctuation ("https://…，谢谢" must not keep %EF%BC%8C), quotes and angle brackets.
+const URL = /https?:\/\/[^\s\p{Script=Han}\u3000-\u303f\uff00-\uffef<>"'`]+/gu;
 const URL_TRAILING_PUNCTUATION = /[.,;:!?)\]}>'"]+$/;
 const EMAIL = new RegExp(`${ALNUM_BEFORE}[a-z0-9._%+-]+@[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.[a-z]{2,}${ALNUM_AFTER}`, 'g');
 const PHONE = new RegExp(`${ALNUM_BEFORE}(?:(?:\\+|00)?86[\\s-]*)?1[3-9]\\d(?:[\\s-]?\\d){8}${ALNUM_AFTER}`, 'g');

@@ -46,6 +46,8 @@ export const emailSchema = z.string().transform((raw, ctx) => {
 export const MAX_URL_LENGTH = 2048;
 
 /** A document link: an absolute https URL with a host. */
+const NOT_IN_A_LINK = /[\s\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
+
 export const documentUrlSchema = z.string().transform((raw, ctx) => {
   const text = raw.trim();
   if (text.length > MAX_URL_LENGTH) return fail(ctx, 'url.tooLong');
@@ -57,7 +59,9 @@ export const documentUrlSchema = z.string().transform((raw, ctx) => {
   }
   if (url.protocol === 'http:') return fail(ctx, 'url.notHttps');
   if (url.protocol !== 'https:') return fail(ctx, 'url.scheme');
-  if (!url.hostname.includes('.') || /\s/.test(text) || url.username || url.password) {
+  // Characters a link cannot hold unescaped mean more than a link was written ("https://…，谢谢"):
+  // URL() would percent-encode them into the link; refused here, the link alone is taken from the message.
+  if (!url.hostname.includes('.') || NOT_IN_A_LINK.test(text) || url.username || url.password) {
     return fail(ctx, 'url.invalid');
   }
   return url.href;
