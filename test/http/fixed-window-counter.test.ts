@@ -4,22 +4,13 @@
  * that expire (a record `increment` created alone would never expire).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedWindowCounter } from '../../src/http/fixed-window-counter.ts';
 import { createFixedClock, systemClock } from '../../src/platform/clock-and-ids.ts';
 import { openStore, type VersionedStore } from '../../src/storage/versioned-store.ts';
+import { testBackends } from '../helpers/backends.ts';
 
-const tmp = await mkdtemp(path.join(tmpdir(), 'fixed-window-'));
-afterAll(() => rm(tmp, { recursive: true, force: true }));
-
-const backends = [
-  { name: 'sqlite', url: `sqlite://${path.join(tmp, 'counter.sqlite')}` },
-  { name: 'redis', url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
-  { name: 'postgres', url: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
-];
+const backends = await testBackends('counter.sqlite');
 
 describe.each(backends)('FixedWindowCounter on $name', ({ url }) => {
   const namespace = `test-${randomUUID()}`;

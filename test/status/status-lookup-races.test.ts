@@ -4,25 +4,16 @@
  * than FREE_TRIES pairs are ever compared, and the chat that filed the ticket still gets its status.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuiltinDesk } from '../../src/desk/builtin-desk.ts';
 import { createFixedClock } from '../../src/platform/clock-and-ids.ts';
 import { createStatusLookup, FREE_TRIES, type LookupResult } from '../../src/status/status-lookup.ts';
 import { openStore, type VersionedStore } from '../../src/storage/versioned-store.ts';
 import type { Ticket } from '../../src/validation/ticket.ts';
+import { testBackends } from '../helpers/backends.ts';
 import { sampleRequest } from '../helpers/fake-router.ts';
 
-const tmp = await mkdtemp(path.join(tmpdir(), 'status-lookup-races-'));
-afterAll(() => rm(tmp, { recursive: true, force: true }));
-
-const backends = [
-  { name: 'sqlite', url: `sqlite://${path.join(tmp, 'store.sqlite')}` },
-  { name: 'redis', url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
-  { name: 'postgres', url: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
-];
+const backends = await testBackends('store.sqlite');
 
 const GUESSES = 300;
 const OWNER = { channel: 'webchat', conversationId: 'conv-owner' };

@@ -3,23 +3,14 @@
  * MemoryStorage's eTag sequence (PROTOCOLS 3.4), and conflicting saves from two "instances".
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { type Activity, ConversationState, TestAdapter, TurnContext } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTurnStorage, VersionedBotStorage } from '../../src/bot/keyv-bot-storage.ts';
 import { TurnTransaction } from '../../src/conversation/turn-transaction.ts';
 import { openStore, VersionConflictError, type VersionedStore } from '../../src/storage/versioned-store.ts';
+import { testBackends } from '../helpers/backends.ts';
 
-const tmp = await mkdtemp(path.join(tmpdir(), 'bot-storage-'));
-afterAll(() => rm(tmp, { recursive: true, force: true }));
-
-const backends = [
-  { name: 'sqlite', url: `sqlite://${path.join(tmp, 'bot.sqlite')}` },
-  { name: 'redis', url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
-  { name: 'postgres', url: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
-];
+const backends = await testBackends('bot.sqlite');
 
 describe.each(backends)('bot storage on $name', ({ url }) => {
   const namespace = `test-${randomUUID()}`;

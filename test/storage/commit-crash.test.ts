@@ -6,23 +6,15 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/storage/versioned-store.ts';
+import { testBackends } from '../helpers/backends.ts';
 
-const tmp = await mkdtemp(path.join(tmpdir(), 'commit-crash-'));
-afterAll(() => rm(tmp, { recursive: true, force: true }));
 const child = fileURLToPath(new URL('./fixtures/turn-committer.ts', import.meta.url));
 
-const backends = [
-  { name: 'sqlite', url: `sqlite://${path.join(tmp, 'crash.sqlite')}` },
-  { name: 'redis', url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
-  { name: 'postgres', url: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
-];
+const backends = await testBackends('crash.sqlite');
 
 /** Starts the committer, waits until it has committed a turn, lets it run a random while, then SIGKILLs it. */
 async function runAndKill(url: string, namespace: string): Promise<void> {

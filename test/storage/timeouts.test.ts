@@ -1,13 +1,4 @@
-/**
- * A frozen backend must not hang callers: every operation rejects with a StorageTimeoutError after the
- * store's timeoutMs, and once the backend answers again the same store works, with nothing lost.
- * Redis: a server of our own, frozen with SIGSTOP. PostgreSQL (shared, so it cannot be stopped): a TCP
- * proxy that holds every byte while frozen, and a row lock held by another connection. SQLite: another
- * connection holding the write lock.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net, { type AddressInfo } from 'node:net';
@@ -18,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withDeadline } from '../../src/storage/deadline.ts';
 import { openStore, StorageTimeoutError, type VersionedStore } from '../../src/storage/versioned-store.ts';
+import { type OwnRedis, startOwnRedis } from '../helpers/own-redis.ts';
 
 const TIMEOUT_MS = 500;
 const POSTGRES = { host: '127.0.0.1', port: 5432 };
@@ -53,14 +45,6 @@ const operations = (store: VersionedStore) => ({
   keys: () => store.keys('frozen/'),
   ping: () => store.ping(),
 });
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** A TCP proxy that, while frozen, holds every byte in both directions, as a stopped server or a stalled network would. */
 async function freezableProxy(target: { host: string; port: number }) {
@@ -116,50 +100,34 @@ describe('deadline', () => {
 });
 
 describe('a Redis server frozen with SIGSTOP', () => {
-  let server: ChildProcess;
-  let url: string;
+  let redis: OwnRedis;
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `redis://127.0.0.1:${port}`;
-    server = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    await new Promise<void>((resolve, reject) => {
-      server.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('Ready to accept') && resolve());
-      server.on('exit', (code) => reject(new Error(`redis-server exited (${code})`)));
-    });
+    redis = await startOwnRedis();
   });
 
-  afterAll(async () => {
-    server.kill('SIGCONT');
-    server.kill('SIGTERM');
-    if (server.exitCode === null) await once(server, 'exit');
-  });
+  afterAll(() => redis.stop());
 
   it('makes every operation time out; after SIGCONT the same store works, nothing lost', async () => {
+    const { url } = redis;
     const store = await openStore(url, { namespace: `test-${randomUUID()}`, timeoutMs: TIMEOUT_MS });
     try {
       const kept = await store.put('kept', { answer: 42 });
       await store.commit([{ key: 'kept/dedupe', value: true, expected: null, ttlMs: 60_000 }]);
 
-      server.kill('SIGSTOP');
+      redis.freeze();
       for (const operation of Object.values(operations(store))) await expectTimeout(operation);
       // Opening another store does not hang either.
       await expectTimeout(() => openStore(url, { timeoutMs: TIMEOUT_MS }));
 
-      server.kill('SIGCONT');
+      redis.thaw();
       await store.ping();
       expect(await store.get('kept')).toEqual({ value: { answer: 42 }, version: kept });
       expect((await store.get('kept/dedupe'))?.value).toBe(true);
       const [version] = await store.commit([{ key: 'kept', value: { answer: 43 }, expected: kept }]);
       expect(await store.get('kept')).toEqual({ value: { answer: 43 }, version });
     } finally {
-      server.kill('SIGCONT');
+      redis.thaw();
       await store.close();
     }
   });

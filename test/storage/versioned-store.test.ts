@@ -3,22 +3,12 @@
  * namespace and removes what it wrote, so parallel runs on the shared servers never collide.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, VersionConflictError, type VersionedStore } from '../../src/storage/versioned-store.ts';
+import { testBackends } from '../helpers/backends.ts';
 
-const tmp = await mkdtemp(path.join(tmpdir(), 'versioned-store-'));
-afterAll(() => rm(tmp, { recursive: true, force: true }));
-
-const backends = [
-  // The nested directories do not exist yet: openStore must create them.
-  { name: 'sqlite', url: `sqlite://${path.join(tmp, 'nested', 'dir', 'store.sqlite')}` },
-  { name: 'redis', url: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
-  { name: 'postgres', url: process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
-];
+const backends = await testBackends('nested/dir/store.sqlite');
 
 describe.each(backends)('VersionedStore on $name', ({ url }) => {
   const namespace = `test-${randomUUID()}`;
