@@ -108,7 +108,10 @@ const UNBIND_SLOTS = [
     prompt: 'unbind:prompt.sn',
     label: 'unbind:label.sn',
     example: 'unbind:example.sn',
-    names: { 'zh-CN': ['sn', '序列号', '机身号', '设备号', 'sn号'], 'en-US': ['sn', 'serial', 'serial number'] },
+    names: {
+      'zh-CN': ['sn', '序列号', '机身号', '设备号', 'sn号', 'sn码', '机器编号', '设备编号'],
+      'en-US': ['sn', 's/n', 'serial', 'serial number', 'serial no'],
+    },
   },
   {
     name: 'merchantNo',
@@ -135,6 +138,7 @@ const UNBIND_SLOTS = [
     kind: 'choice',
     fill: [{ from: 'entity', type: 'reason', anyTurn: true }, { from: 'text' }],
     options: REASONS,
+    otherOption: { value: 'other', detailSlot: 'reasonDetail' },
     prompt: 'unbind:prompt.reason',
     label: 'unbind:label.reason',
     names: { 'zh-CN': ['原因', '解绑原因'], 'en-US': ['reason'] },
@@ -159,6 +163,7 @@ const UNBIND_SLOTS = [
     label: 'unbind:label.contactName',
     example: 'unbind:example.contactName',
     names: { 'zh-CN': ['姓名', '名字', '联系人'], 'en-US': ['name', 'contact name', 'contact'] },
+    cues: { 'zh-CN': ['我叫', '我的名字是', '我的名字叫', '联系人是'], 'en-US': ['my name is', "my name's"] },
   },
   {
     name: 'phone',

@@ -53,8 +53,8 @@ const YES: Phrases = {
 };
 
 const NO: Phrases = {
-  'zh-CN': ['不', '不是', '否', '不对', '不同意', '不行', '算了', '不要', '没有', '无', '不用', '不涉及'],
-  'en-US': ['no', 'n', 'nope', 'nah', 'disagree', 'wrong', 'false', 'none', 'not', "don't", 'do not'],
+  'zh-CN': ['不', '不是', '否', '不对', '不同意', '不行', '算了', '不要', '没有', '无', '不用', '不涉及', '重新选择', '重新选'],
+  'en-US': ['no', 'n', 'nope', 'nah', 'disagree', 'wrong', 'false', 'none', 'not', "don't", 'do not', 'choose again'],
 };
 
 const SKIP: Phrases = {
@@ -138,6 +138,12 @@ const CORRECTION_VALUE_MARKERS: readonly string[] = [
   '->',
 ];
 
+/** Keeping an answer a reviewer questioned as it is. */
+const KEEP: Phrases = {
+  'zh-CN': ['不用改', '不改', '不改了', '不需要改', '不用修改', '保持不变', '保持原样', '没错', '就是这个', '原来的就对', '没有问题', '没问题'],
+  'en-US': ['no change', 'no changes', 'keep it', 'keep it as is', 'it is correct', "it's correct", 'unchanged', 'leave it'],
+};
+
 /** What the forms understand around their answers. */
 export const FORM_VOCABULARY: FormVocabulary = {
   yes: YES,
@@ -147,6 +153,7 @@ export const FORM_VOCABULARY: FormVocabulary = {
   editPrefixes: EDIT_PREFIXES,
   correctionCues: CORRECTION_CUES,
   correctionValueMarkers: CORRECTION_VALUE_MARKERS,
+  keep: KEEP,
 };
 
 /** Commands that work at any step. */

@@ -122,8 +122,8 @@ export class AssistantBot extends ActivityHandler {
     const form = this.activeForm(dc);
     const meaning = interpretMessage(text, locale, this.deps.understanding, {
       recognizeCommand: this.recognizeCommand,
-      form: active && form?.position(active),
-      starting: this.formDialog.startingPosition(),
+      form: active && form?.position(active, locale),
+      starting: this.formDialog.startingPosition(locale),
     });
     switch (meaning.kind) {
       case 'command':
@@ -135,7 +135,11 @@ export class AssistantBot extends ActivityHandler {
         if (form) this.afterForm(profile, await form.correct(dc, meaning.slot, meaning.valueText));
         return;
       case 'fill':
-        if (form) this.afterForm(profile, await form.fill(dc, meaning.values));
+        if (form) this.afterForm(profile, await form.fill(dc, meaning.reading));
+        return;
+      case 'outOfScope':
+        await sendReply(context, t(locale, 'bot:outOfScope'), [t(locale, 'bot:action.start'), t(locale, 'bot:action.human')]);
+        if (dc.activeDialog) await dc.repromptDialog();
         return;
       case 'faq':
         return this.answerQuestion(dc, text);

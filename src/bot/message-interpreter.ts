@@ -12,6 +12,7 @@ import { isQuestion } from '../../dialogs/faq.ts';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
 import type { SlotValues } from '../engine/form-definition.ts';
 import type { FormPosition, StartingPosition } from '../engine/form-dialog.ts';
+import type { MessageReading } from '../engine/message-reading.ts';
 import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding } from '../nlu/index.ts';
 import type { Locale } from '../validation/ticket.ts';
 
@@ -22,7 +23,8 @@ export type Interpretation =
   | { kind: 'faq' }
   | { kind: 'smallTalk'; intent: 'greeting' | 'thanks' | 'goodbye' }
   | { kind: 'idle' }
-  | { kind: 'fill'; values: SlotValues }
+  | { kind: 'fill'; reading: MessageReading }
+  | { kind: 'outOfScope' }
   | { kind: 'start'; prefill: SlotValues }
   | { kind: 'clarify' };
 
@@ -40,6 +42,9 @@ export interface ConversationPosition {
 const HAS_WORDS = /\p{Script=Han}|[A-Za-z]{2,}/u;
 /** Serial numbers, emails, links: codes, not words (ASCII only: "商户号1021…" keeps its Chinese). */
 const CODE_LIKE = /[\x21-\x7e]*(?:\d|@|:\/\/)[\x21-\x7e]*/g;
+
+/** Intents a question at a free-text answer may have: it asks something instead of answering. */
+const QUESTION_INTENTS: ReadonlySet<string> = new Set<string>(['help', 'fees', 'status', 'human', 'out_of_scope']);
 
 const COMMAND_INTENTS: Partial<Record<IntentName, CommandName>> = {
   status: 'status',
@@ -69,25 +74,37 @@ export function interpretMessage(
 
   const parsed = understanding.parse(text, locale);
   const { name, confidence } = parsed.intent;
-  // What the message fills: of the active form by its slot mappings, else of the form it would start.
-  const values = form ? form.fillable(parsed.entities) : position.starting.prefill(parsed.entities);
-  // At a free-text question a short answer is taken as the answer ("王进度" is a name), unless it asks something.
-  const mayInterrupt = !form?.pendingIsFreeText || !form.accepts(text) || isQuestion(text) || [...text].length > 6;
-  if (confidence >= CLARIFY_BELOW && mayInterrupt) {
+  // What the message gives: the active form by labels and slot mappings, else the form it would start.
+  const reading = (form ?? position.starting).read(text, parsed.entities);
+  const hasValues = Object.keys(reading.values).length > 0;
+  if (confidence >= CLARIFY_BELOW && mayInterrupt(text, name, form)) {
     const intentCommand = COMMAND_INTENTS[name];
     if (intentCommand) return { kind: 'command', command: intentCommand };
     if (name === 'fees' && (!form || isQuestion(text))) return { kind: 'faq' };
+    if ((name as string) === 'out_of_scope' && !hasValues) return { kind: 'outOfScope' };
     if (name === 'greeting' || name === 'thanks' || name === 'goodbye') {
       // "你好，我要解绑 N5W…" is more than a greeting.
-      if (Object.keys(values).length === 0 || form) return { kind: 'smallTalk', intent: name };
+      if (!hasValues || form) return { kind: 'smallTalk', intent: name };
     }
   }
   if (form) {
+    // "联系人：张伟", "李秀英 电话138…": labelled values first, the rest answers the question.
+    if (reading.labelled.length > 0 || reading.problems.length > 0) return { kind: 'fill', reading };
     if (form.accepts(text)) return { kind: 'answer' };
-    return Object.keys(values).length > 0 ? { kind: 'fill', values } : { kind: 'answer' };
+    return hasValues ? { kind: 'fill', reading } : { kind: 'answer' };
   }
-  if ((name === 'unbind' && confidence >= CLARIFY_BELOW) || Object.keys(values).length > 0) {
-    return { kind: 'start', prefill: values };
+  if ((name === 'unbind' && confidence >= CLARIFY_BELOW) || hasValues) {
+    return { kind: 'start', prefill: reading.values };
   }
   return { kind: 'clarify' };
+}
+
+/**
+ * Whether a confident intent may override the pending question. A free-text answer (a name, a
+ * description: "跟总部取消合作了") is never a command: only the exact command words are, and a
+ * question asked there ("这里填什么？") is answered.
+ */
+function mayInterrupt(text: string, intent: IntentName, form: FormPosition | undefined): boolean {
+  if (!form?.pendingIsFreeText) return true;
+  return isQuestion(text) && QUESTION_INTENTS.has(intent);
 }

@@ -6,7 +6,14 @@
  */
 import { t } from '../i18n/translate.ts';
 import { LOCALES } from '../validation/ticket.ts';
-import type { ChoiceOption, FormVocabulary, Phrases, SlotDefinition } from './form-definition.ts';
+import type { Locale } from '../validation/ticket.ts';
+import type { ChoiceOption, ChoiceSlot, FormVocabulary, Phrases, SlotDefinition } from './form-definition.ts';
+
+/**
+ * What a merchant's own words for a choice mean ("生意做不下去了" → relocation_or_closure): the
+ * option's value when language understanding is confident, else undefined.
+ */
+export type ChoiceUnderstanding = (slot: ChoiceSlot, text: string, locale: Locale) => string | undefined;
 
 /** Full-width to half-width, lower case, edge punctuation/emoji and inner spacing folded. */
 export function normalizeAnswer(text: string): string {
@@ -116,18 +123,31 @@ export class AnswerReader {
   private readonly yesWords: Set<string>;
   private readonly noWords: Set<string>;
   private readonly skipWords: Set<string>;
+  private readonly keepWords: Set<string>;
   private readonly yesNoIndex: PhraseIndex<boolean>;
   private readonly editPrefixes: readonly string[];
 
-  constructor(vocabulary: FormVocabulary) {
+  constructor(
+    vocabulary: FormVocabulary,
+    private readonly understandChoice?: ChoiceUnderstanding,
+  ) {
     this.yesWords = phraseSet(vocabulary.yes);
     this.noWords = phraseSet(vocabulary.no);
     this.skipWords = phraseSet(vocabulary.skip);
+    this.keepWords = phraseSet(vocabulary.keep);
     this.yesNoIndex = phraseIndex([
       ...[...this.yesWords].map((p) => [p, true] as const),
       ...[...this.noWords].map((p) => [p, false] as const),
     ]);
     this.editPrefixes = vocabulary.editPrefixes.map(normalizeAnswer);
+  }
+
+  /**
+   * The option an answer picks: by number, label or synonym; otherwise, in the merchant's
+   * language, by what the words mean.
+   */
+  chooseOption(slot: ChoiceSlot, text: string, locale?: Locale): string | undefined {
+    return parseChoice(slot.options, text) ?? (locale && this.understandChoice?.(slot, text, locale));
   }
 
   /** The whole message is just a yes or a no word ("好的", "ok", "不"). */
@@ -139,6 +159,23 @@ export class AnswerReader {
     if (matches(this.yesWords, text)) return true;
     if (matches(this.noWords, text)) return false;
     return meaningInside(normalizeAnswer(text), this.yesNoIndex);
+  }
+
+  /** "不用改", "keep it": the whole message keeps an answer as it is. */
+  isKeep(text: string): boolean {
+    return matches(this.keepWords, text);
+  }
+
+  /** "其他原因，跟总部取消合作了" → "跟总部取消合作了": what follows the option's name, if anything. */
+  afterOptionName(slot: ChoiceSlot, value: string, text: string): string | undefined {
+    const option = slot.options.find((o) => o.value === value);
+    if (!option) return undefined;
+    const answer = text.normalize('NFKC').trim();
+    const name = [...namesOf(option.synonyms, option.label)]
+      .sort((a, b) => b.length - a.length)
+      .find((n) => answer.toLowerCase().startsWith(n));
+    const rest = name ? answer.slice(name.length).replace(/^[\s\p{P}]+|[\s]+$/gu, '') : '';
+    return [...rest].length >= 2 ? rest : undefined;
   }
 
   /** "跳过", "没有邮箱", "no email": a skip word in a message that holds no value. */

@@ -3,15 +3,10 @@
  * name of a field ("电话", "email"), and where the new value starts. The cues and markers are the
  * form's (FormVocabulary).
  */
-import { t } from '../i18n/translate.ts';
+import { toSimplified } from '../nlu/normalize.ts';
 import { LOCALES } from '../validation/ticket.ts';
 import type { FormVocabulary, SlotDefinition } from './form-definition.ts';
-
-function namesOf(slot: SlotDefinition): string[] {
-  const names = LOCALES.flatMap((lng) => [...(slot.names?.[lng] ?? []), t(lng, slot.label)]);
-  // Longest first, so "法人身份证正面" wins over "正面".
-  return names.map((n) => n.toLowerCase()).sort((a, b) => b.length - a.length);
-}
+import { slotNames } from './slot-names.ts';
 
 export interface Correction {
   slot: SlotDefinition;
@@ -28,11 +23,12 @@ export function createCorrectionParser(
 
   return (slots, text) => {
     const message = text.normalize('NFKC');
-    const lower = message.toLowerCase();
+    // Same length as message (one character for one), so positions carry over.
+    const lower = toSimplified(message.toLowerCase());
     if (!cues.some((cue) => lower.includes(cue))) return undefined;
     let found: { slot: SlotDefinition; at: number; name: string } | undefined;
     for (const slot of slots) {
-      for (const name of namesOf(slot)) {
+      for (const name of slotNames(slot)) {
         const at = lower.indexOf(name);
         if (at >= 0 && (!found || name.length > found.name.length)) found = { slot, at, name };
       }

@@ -25,6 +25,8 @@ export interface FormVocabulary {
   correctionCues: Phrases;
   /** Where a corrected value starts: after the last of these ("应该是", " is "). */
   correctionValueMarkers: readonly string[];
+  /** Keeping an answer a reviewer questioned as it is ("不用改", "it's correct"). */
+  keep: Phrases;
 }
 
 export type SlotValues = Record<string, unknown>;
@@ -54,8 +56,16 @@ interface SlotBase {
   prompt: string;
   /** Locale key of the short label used in the summary and when editing. */
   label: string;
-  /** Words that name this slot when the merchant wants to change it ("电话", "phone"). */
+  /**
+   * Words that name this slot: when the merchant wants to change it ("改电话"), and as a label
+   * before its value anywhere in a message ("电话 138…", "身份证反面：https://…").
+   */
   names?: Phrases;
+  /**
+   * Words that introduce this slot's value in running text without being its name ("我叫",
+   * "my name is"): the value follows them directly.
+   */
+  cues?: Phrases;
   /** How the slot is filled: from the answer when asked, and from which entities. */
   fill: readonly SlotMapping[];
   /** Only asked (and kept) when this holds for the values so far. */
@@ -86,10 +96,15 @@ export interface ChoiceOption {
   synonyms: Phrases;
 }
 
-/** One of a few options, picked by number, label or synonym. */
+/** One of a few options, picked by number, label, synonym or what the merchant's words mean. */
 export interface ChoiceSlot extends SlotBase {
   kind: 'choice';
   options: readonly ChoiceOption[];
+  /**
+   * Words that fit no option become this option, with the words as the value of `detailSlot`,
+   * once the merchant confirms; "其他原因，…" takes the words after it at once.
+   */
+  otherOption?: { value: string; detailSlot: string };
 }
 
 /** Yes or no. */

@@ -9,8 +9,9 @@
 import type { TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { t } from '../i18n/translate.ts';
-import type { Locale } from '../validation/ticket.ts';
-import { AnswerReader } from './answer-matching.ts';
+import { normalize } from '../nlu/normalize.ts';
+import { LOCALES, type Locale } from '../validation/ticket.ts';
+import { AnswerReader, type ChoiceUnderstanding, parseChoice } from './answer-matching.ts';
 import { type Correction, createCorrectionParser } from './corrections.ts';
 import {
   applicableSlots,
@@ -23,7 +24,8 @@ import {
 } from './form-definition.ts';
 import { readSummaryAnswer, renderSummary, summarySlots } from './form-summary.ts';
 import { sendReply } from './send-reply.ts';
-import { type FoundEntity, mapsFromText, takesFreeText, valuesFromEntities } from './slot-mappings.ts';
+import { type MessageReading, type ReadingScope, readMessage } from './message-reading.ts';
+import { type FoundEntity, mapsFromText, takesFreeText } from './slot-mappings.ts';
 import { checkSlotAnswer, checkSlotValue, describeValue, optionLines, promptFor } from './slot-prompts.ts';
 
 /** After this many failed answers to one slot, the merchant is offered a person. */
@@ -41,6 +43,8 @@ export interface FormRunState {
   answered: string[];
   /** Set when the form corrects an earlier submission: only these slots are asked again. */
   revise?: { reference: string; ask: string[]; original: SlotValues };
+  /** Words that fit no option, offered as the choice's "other" option with them as its detail, awaiting yes or no. */
+  proposed?: { slot: string; value: string; detail: string };
 }
 
 export interface FormDialogOptions {
@@ -57,6 +61,8 @@ export type FormResult = { status: 'completed'; outcome: FormOutcome } | { statu
 
 export interface FormDialogServices {
   localeOf(context: TurnContext): Locale;
+  /** What a merchant's own words for a choice mean; without it, choices are picked by their words only. */
+  understandChoice?: ChoiceUnderstanding;
   newRunId(): string;
   reportError(error: unknown, code: string): void;
 }
@@ -70,18 +76,19 @@ export interface FormPosition {
   /** The earlier answer this text corrects ("电话写错了，应该是…"), if it is a correction. */
   correction(text: string): Correction | undefined;
   /**
-   * The values the entities of a message give, by the slots' mappings: the pending slot, and
-   * empty slots that take their entity at any turn. An entity never silently replaces an earlier answer.
+   * Everything a message gives this form (message-reading.ts): labelled values, and entities by
+   * the slots' mappings (the pending slot, and empty slots that take theirs at any turn). An
+   * unlabelled entity never replaces an earlier answer.
    */
-  fillable(entities: readonly FoundEntity[]): SlotValues;
+  read(text: string, entities: readonly FoundEntity[]): MessageReading;
 }
 
 /** What a form takes from a message before it has started. */
 export interface StartingPosition {
   /** The message is just a yes or a no: outside a form it answers nothing. */
   isBareYesNo(text: string): boolean;
-  /** Values for the slots that take their entity at any turn, to fill before the first question. */
-  prefill(entities: readonly FoundEntity[]): SlotValues;
+  /** What a message that starts the form gives it (labelled values, entities taken at any turn). */
+  read(text: string, entities: readonly FoundEntity[]): MessageReading;
 }
 
 export class FormDialog extends Dialog<FormDialogOptions> {
@@ -90,6 +97,8 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   /** Reads answers in this form's words. */
   private readonly reader: AnswerReader;
   private readonly parseCorrection: ReturnType<typeof createCorrectionParser>;
+  /** Words saying no, for "不涉及未成年人" in running text. */
+  private readonly negations: readonly string[];
 
   constructor(
     { definition: form, onComplete }: FormWithOutcome,
@@ -100,8 +109,9 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     this.onComplete = onComplete;
     const unasked = form.slots.find((slot) => !mapsFromText(slot));
     if (unasked) throw new Error(`form ${form.id}: slot ${unasked.name} is asked, so it needs a text mapping`);
-    this.reader = new AnswerReader(form.vocabulary);
+    this.reader = new AnswerReader(form.vocabulary, services.understandChoice);
     this.parseCorrection = createCorrectionParser(form.vocabulary);
+    this.negations = LOCALES.flatMap((lng) => form.vocabulary.no[lng].map((word) => normalize(word)));
   }
 
   async beginDialog(dc: DialogContext, options?: FormDialogOptions): Promise<DialogTurnResult> {
@@ -120,23 +130,42 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   }
 
   /** Whether this text would be accepted as the answer to what the form is waiting for. */
-  accepts(instance: DialogInstance, text: string): boolean {
+  accepts(instance: DialogInstance, text: string, locale?: Locale): boolean {
     const state = instance.state as FormRunState;
+    if (state.proposed && this.reader.parseYesNo(text) !== undefined) return true;
     if (state.phase === 'pickField') return this.reader.findSlotByName(this.summarySlots(state), text) !== undefined;
     if (state.phase === 'summary') return readSummaryAnswer(this.form, this.reader, state.values, text) !== undefined;
     if (!state.current) return false;
     const slot = this.slot(state.current);
-    return (slot.optional === true && this.reader.isSkip(text)) || checkSlotAnswer(slot, this.reader, text).ok;
+    return (
+      (slot.optional === true && this.reader.isSkip(text)) ||
+      this.keepsCurrentValue(state, slot, text) ||
+      checkSlotAnswer(slot, this.reader, text, locale).ok
+    );
   }
 
   /**
-   * Fills slots from values the merchant mentioned out of turn, then carries on: the pending
-   * question is answered if it was among them, otherwise asked again.
+   * Fills slots from what a message carried besides (or instead of) the answer asked for, says
+   * what was taken and what was refused, then carries on: the pending question is answered if
+   * the message answered it, otherwise asked again.
    */
-  async fill(dc: DialogContext, values: SlotValues): Promise<DialogTurnResult> {
+  async fill(dc: DialogContext, reading: MessageReading): Promise<DialogTurnResult> {
     const state = dc.activeDialog!.state as FormRunState;
-    const filled = this.fillValues(state, values);
+    const filled = this.fillValues(state, reading.values);
+    const pending = state.phase === 'asking' && state.current ? this.slot(state.current) : undefined;
+    if (pending && reading.pendingAnswer && !filled.includes(pending)) {
+      const checked = checkSlotAnswer(pending, this.reader, reading.pendingAnswer, this.services.localeOf(dc.context));
+      if (checked.ok) filled.push(...this.fillValues(state, { [pending.name]: checked.value }));
+    }
     await this.acknowledge(dc.context, state, filled);
+    if (reading.problems.length > 0) {
+      const locale = this.services.localeOf(dc.context);
+      const lines = reading.problems.flatMap((problem) => [
+        t(locale, 'form:refusedItem', { label: t(locale, problem.slot.label), reason: t(locale, problem.errorKey) }),
+        ...problem.hintKeys.map((key) => t(locale, key)),
+      ]);
+      await sendReply(dc.context, lines.join('\n'));
+    }
     return this.continueAfterChange(dc, state, filled);
   }
 
@@ -145,7 +174,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     const state = dc.activeDialog!.state as FormRunState;
     const slot = this.slot(slotName);
     const locale = this.services.localeOf(dc.context);
-    const checked = checkSlotAnswer(slot, this.reader, valueText);
+    const checked = checkSlotAnswer(slot, this.reader, valueText, locale);
     if (!checked.ok) {
       const lines = [t(locale, checked.errorKey), ...checked.hintKeys.map((key) => t(locale, key))];
       await sendReply(dc.context, lines.join('\n'));
@@ -158,30 +187,42 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   }
 
   /** Where this form stands, for deciding what a message means. */
-  position(instance: DialogInstance): FormPosition {
+  position(instance: DialogInstance, locale: Locale): FormPosition {
     const state = instance.state as FormRunState;
     const pending = state.phase === 'asking' && state.current ? this.slot(state.current) : undefined;
     return {
-      accepts: (text) => this.accepts(instance, text),
+      accepts: (text) => this.accepts(instance, text, locale),
       pendingIsFreeText: pending !== undefined && takesFreeText(pending),
       // Only fields the merchant can see in the summary can be named to correct them.
       correction: (text) => this.parseCorrection(this.summarySlots(state), text),
-      fillable: (entities) =>
-        valuesFromEntities(
-          this.form.slots,
-          entities,
-          (slot, mapping) =>
-            slot.name === pending?.name || (mapping.anyTurn === true && state.values[slot.name] === undefined),
-        ),
+      read: (text, entities) =>
+        readMessage(text, entities, {
+          ...this.readingScope(pending, locale),
+          // A labelled value may be for a question not asked yet (a guardian's ID before the minor question).
+          slots: this.form.slots,
+          takesEntity: (slot) => state.values[slot.name] === undefined && (!slot.when || slot.when(state.values)),
+        }),
     };
   }
 
   /** What this form takes from a message that would start it. */
-  startingPosition(): StartingPosition {
+  startingPosition(locale: Locale): StartingPosition {
     return {
       isBareYesNo: (text) => this.reader.isBareYesNo(text),
-      prefill: (entities) => valuesFromEntities(this.form.slots, entities, (_, mapping) => mapping.anyTurn === true),
+      read: (text, entities) =>
+        readMessage(text, entities, {
+          ...this.readingScope(undefined, locale),
+          slots: this.form.slots,
+          takesEntity: (_, mapping) => mapping.anyTurn === true,
+        }),
     };
+  }
+
+  private readingScope(
+    pending: SlotDefinition | undefined,
+    locale: Locale,
+  ): Pick<ReadingScope, 'pending' | 'reader' | 'negations' | 'locale'> {
+    return { pending, reader: this.reader, negations: this.negations, locale };
   }
 
   private fillValues(state: FormRunState, values: SlotValues): SlotDefinition[] {
@@ -208,6 +249,10 @@ export class FormDialog extends Dialog<FormDialogOptions> {
       }),
     );
     await sendReply(context, t(locale, 'form:noted', { items: items.join(t(locale, 'form:notedSeparator')) }));
+    for (const slot of filled) {
+      const notice = slot.noticeAfter?.(state.values[slot.name]);
+      if (notice) await sendReply(context, t(locale, notice));
+    }
   }
 
   /** After values changed out of turn: move on if the pending question got its answer, else ask it again. */
@@ -291,10 +336,40 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     if (!state.current) return this.askNext(dc, state);
     const slot = this.slot(state.current);
     const locale = this.services.localeOf(dc.context);
+    if (state.proposed?.slot === slot.name) {
+      const proposed = state.proposed;
+      state.proposed = undefined;
+      const yes = this.reader.parseYesNo(text);
+      if (yes === true) return this.acceptOther(dc, state, slot, proposed.value, proposed.detail);
+      if (yes === false) {
+        await this.ask(dc.context, state, slot);
+        return Dialog.EndOfTurn;
+      }
+    }
+    if (this.keepsCurrentValue(state, slot, text)) return this.accept(dc, state, slot, state.values[slot.name]);
     const checked =
       slot.optional && this.reader.isSkip(text)
         ? { ok: true as const, value: null }
-        : checkSlotAnswer(slot, this.reader, text);
+        : checkSlotAnswer(slot, this.reader, text, locale);
+    if (slot.kind === 'choice' && slot.otherOption) {
+      const other = slot.otherOption;
+      // "其他原因，跟总部取消合作了": the words after "other" are its detail, taken at once.
+      if (parseChoice(slot.options, text) === other.value) {
+        return this.acceptOther(dc, state, slot, other.value, this.reader.afterOptionName(slot, other.value, text));
+      }
+      // Words that fit no option, or only "other" by their meaning: offered as "other", in their own words.
+      const unclear = !checked.ok || checked.value === other.value;
+      if (unclear && /\p{L}{2,}/u.test(text)) {
+        state.proposed = { slot: slot.name, value: other.value, detail: text.trim() };
+        const option = slot.options.find((o) => o.value === other.value);
+        await sendReply(
+          dc.context,
+          t(locale, 'form:otherProposal', { option: option ? t(locale, option.label) : other.value, words: text.trim() }),
+          [t(locale, 'form:yes'), t(locale, 'form:action.chooseAgain')],
+        );
+        return Dialog.EndOfTurn;
+      }
+    }
     if (!checked.ok) {
       state.tries += 1;
       const lines = [
@@ -311,6 +386,27 @@ export class FormDialog extends Dialog<FormDialogOptions> {
       return Dialog.EndOfTurn;
     }
     return this.accept(dc, state, slot, checked.value);
+  }
+
+  /** The choice's "other" option with the merchant's words as its detail; the detail is asked when they said none. */
+  private async acceptOther(
+    dc: DialogContext,
+    state: FormRunState,
+    slot: SlotDefinition,
+    value: string,
+    detail: string | undefined,
+  ): Promise<DialogTurnResult> {
+    const detailSlot = slot.kind === 'choice' ? slot.otherOption?.detailSlot : undefined;
+    state.values[slot.name] = value;
+    if (detailSlot && detail) this.fillValues(state, { [detailSlot]: detail });
+    return this.accept(dc, state, slot, value);
+  }
+
+  /** "不用改": while correcting a submission, the answer a reviewer questioned is kept as it was. */
+  private keepsCurrentValue(state: FormRunState, slot: SlotDefinition, text: string): boolean {
+    return (
+      state.revise?.ask.includes(slot.name) === true && state.values[slot.name] !== undefined && this.reader.isKeep(text)
+    );
   }
 
   private async accept(
@@ -333,14 +429,17 @@ export class FormDialog extends Dialog<FormDialogOptions> {
 
   private async askNext(dc: DialogContext, state: FormRunState): Promise<DialogTurnResult> {
     const applicable = applicableSlots(this.form, state.values);
-    // Answers to questions that no longer apply (the reason changed) are not kept or filed.
-    for (const slot of this.form.slots) {
-      if (!applicable.includes(slot) && slot.name in state.values) delete state.values[slot.name];
-    }
     // When correcting a submission, the named slots come first, even though they have values.
     const next =
       applicable.find((slot) => state.revise?.ask.includes(slot.name) && !state.answered.includes(slot.name)) ??
       applicable.find((slot) => state.values[slot.name] === undefined);
+    // Once every question is answered, answers to questions that do not apply (the reason changed,
+    // a guardian's ID sent up front but no minor) are not kept or filed.
+    if (!next) {
+      for (const slot of this.form.slots) {
+        if (!applicable.includes(slot) && slot.name in state.values) delete state.values[slot.name];
+      }
+    }
     state.tries = 0;
     if (next) {
       state.phase = 'asking';

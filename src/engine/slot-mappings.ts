@@ -1,16 +1,16 @@
 /**
- * Slot mappings at work (see SlotMapping): whether a slot takes free text, and which values the
- * entities of one message give which slots.
+ * Slot mappings at work (see SlotMapping): whether a slot is asked and whether it takes free
+ * text. Which values a message's entities give which slots is message-reading.ts.
  */
-import type { SlotDefinition, SlotMapping, SlotValues } from './form-definition.ts';
+import type { SlotDefinition } from './form-definition.ts';
 
 /** An entity language understanding found in a message: its type and normalised value. */
 export interface FoundEntity {
   type: string;
   value: unknown;
+  /** The span as written, to tell which label it follows. */
+  text?: string;
 }
-
-type EntityMapping = Extract<SlotMapping, { from: 'entity' }>;
 
 export function mapsFromText(slot: SlotDefinition): boolean {
   return slot.fill.some((mapping) => mapping.from === 'text');
@@ -18,24 +18,4 @@ export function mapsFromText(slot: SlotDefinition): boolean {
 
 export function takesFreeText(slot: SlotDefinition): boolean {
   return slot.fill.some((mapping) => mapping.from === 'text' && mapping.freeText === true);
-}
-
-/**
- * The values these entities give `slots` through their entity mappings, where `applies` allows:
- * each slot takes the first entity of the first type it maps from that the message holds.
- */
-export function valuesFromEntities(
-  slots: readonly SlotDefinition[],
-  entities: readonly FoundEntity[],
-  applies: (slot: SlotDefinition, mapping: EntityMapping) => boolean,
-): SlotValues {
-  const values: SlotValues = {};
-  for (const slot of slots) {
-    for (const mapping of slot.fill) {
-      if (mapping.from !== 'entity' || slot.name in values || !applies(slot, mapping)) continue;
-      const entity = entities.find((found) => found.type === mapping.type);
-      if (entity) values[slot.name] = entity.value;
-    }
-  }
-  return values;
 }

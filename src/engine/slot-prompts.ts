@@ -4,20 +4,23 @@
 import { t } from '../i18n/translate.ts';
 import { checkField } from '../validation/fields.ts';
 import type { Locale } from '../validation/ticket.ts';
-import { type AnswerReader, parseChoice } from './answer-matching.ts';
+import type { AnswerReader } from './answer-matching.ts';
 import { applicableSlots, type FormDefinition, type SlotDefinition, type SlotValues } from './form-definition.ts';
 
 export type SlotCheck = { ok: true; value: unknown } | { ok: false; errorKey: string; hintKeys: string[] };
 
-/** Checks an answer against a slot: its zod rule, its options, or yes/no (in the form's words). */
-export function checkSlotAnswer(slot: SlotDefinition, reader: AnswerReader, text: string): SlotCheck {
+/**
+ * Checks an answer against a slot: its zod rule, its options (by what the words mean, in the
+ * merchant's language when known), or yes/no (in the form's words).
+ */
+export function checkSlotAnswer(slot: SlotDefinition, reader: AnswerReader, text: string, locale?: Locale): SlotCheck {
   switch (slot.kind) {
     case 'text': {
       const result = checkField(slot.schema, text);
       return result.ok ? result : { ok: false, errorKey: `validation:${result.code}`, hintKeys: [slot.example] };
     }
     case 'choice': {
-      const value = parseChoice(slot.options, text);
+      const value = reader.chooseOption(slot, text, locale);
       return value !== undefined ? { ok: true, value } : { ok: false, errorKey: 'form:choiceInvalid', hintKeys: [] };
     }
     case 'yesno': {

@@ -9,7 +9,18 @@
  * number is reported as one thing only.
  */
 import type { z } from 'zod';
-import { checkField, emailSchema, merchantNoSchema, phoneSchema, snSchema, toHalfWidth } from '../validation/fields.ts';
+import {
+  ACCESS_CODE_AFTER_LINK,
+  ACCESS_CODE_SEPARATOR,
+  checkField,
+  emailSchema,
+  LINK_IN_TEXT,
+  LINK_TRAILING_PUNCTUATION,
+  merchantNoSchema,
+  phoneSchema,
+  snSchema,
+  toHalfWidth,
+} from '../validation/fields.ts';
 import { type EntityKeywords, EXTRACTED_REASONS, loadEntityKeywords } from './data.ts';
 import { type NormalizedText, normalizeWithOrigin, originalSpan } from './normalize.ts';
 import type { Entity, EntityType } from './types.ts';
@@ -22,10 +33,6 @@ export interface LocatedEntity extends Entity {
 
 const ALNUM_BEFORE = '(?<![a-z0-9])';
 const ALNUM_AFTER = '(?![a-z0-9])';
-// A link ends where a character a URL cannot hold unescaped begins: spaces, Chinese, CJK and
-// full-width punctuation ("https://…，谢谢" must not keep %EF%BC%8C), quotes and angle brackets.
-const URL = /https?:\/\/[^\s\p{Script=Han}\u3000-\u303f\uff00-\uffef<>"'`]+/gu;
-const URL_TRAILING_PUNCTUATION = /[.,;:!?)\]}>'"]+$/;
 const EMAIL = new RegExp(`${ALNUM_BEFORE}[a-z0-9._%+-]+@[a-z0-9-]+(?:\\.[a-z0-9-]+)*\\.[a-z]{2,}${ALNUM_AFTER}`, 'g');
 const PHONE = new RegExp(`${ALNUM_BEFORE}(?:(?:\\+|00)?86[\\s-]*)?1[3-9]\\d(?:[\\s-]?\\d){8}${ALNUM_AFTER}`, 'g');
 const FIFTEEN_DIGITS = new RegExp(`${ALNUM_BEFORE}\\d{15}${ALNUM_AFTER}`, 'g');
@@ -118,9 +125,14 @@ export function createEntityExtractor(keywords: EntityKeywords = loadEntityKeywo
     const text = normalized.text;
     const spans = new SpanCollector(raw, normalized);
 
-    eachMatch(URL, text, (start, _end, match) => {
-      const trimmed = match[0].replace(URL_TRAILING_PUNCTUATION, '');
-      spans.add('url', start, start + trimmed.length, (written) => toHalfWidth(written));
+    eachMatch(LINK_IN_TEXT, text, (start, _end, match) => {
+      const linkEnd = start + match[0].replace(LINK_TRAILING_PUNCTUATION, '').length;
+      // A cloud drive's 提取码 right after its link stays with it (the code as written: case matters).
+      const [linkFrom, linkTo] = originalSpan(normalized, start, linkEnd);
+      const code = ACCESS_CODE_AFTER_LINK.exec(raw.slice(linkTo));
+      const end = code ? linkEnd + normalizeWithOrigin(code[0].trimEnd()).text.length : linkEnd;
+      const link = toHalfWidth(raw.slice(linkFrom, linkTo));
+      spans.add('url', start, end, () => (code ? `${link}${ACCESS_CODE_SEPARATOR}${code[1]}` : link));
     });
     eachMatch(EMAIL, text, (start, end) => spans.add('email', start, end, validated(emailSchema)));
     eachMatch(matcher.merchantNoAfterKeyword, text, (_start, end, match) => {

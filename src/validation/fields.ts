@@ -45,11 +45,36 @@ export const emailSchema = z.string().transform((raw, ctx) => {
 
 export const MAX_URL_LENGTH = 2048;
 
-/** A document link: an absolute https URL with a host. */
+/**
+ * A link as it appears in running text: it ends where a character a URL cannot hold unescaped
+ * begins (spaces, Chinese, CJK and full-width punctuation, quotes, angle brackets), so
+ * "https://…，谢谢" does not keep %EF%BC%8C. Trailing ASCII punctuation is trimmed by the reader.
+ */
+export const LINK_IN_TEXT = /https?:\/\/[^\s\p{Script=Han}\u3000-\u303f\uff00-\uffef<>"'`]+/giu;
+export const LINK_TRAILING_PUNCTUATION = /[.,;:!?)\]}>'"]+$/;
+
+/** A cloud drive's share code written after its link: "提取码: x7k2", "密码 ab12", "code: ab12". */
+export const ACCESS_CODE_AFTER_LINK =
+  /^\s*[,，(（]?\s*(?:提取码|提取碼|访问码|訪問碼|密码|密碼|取件码|access code|extraction code|password|passcode|code|pwd)\s*(?:是|为|:|：|=)?\s*([A-Za-z0-9]{4,8})(?![A-Za-z0-9])\s*[)）]?/iu;
+
+/** How a link and its share code are stored together, for the reviewer to open and type. */
+export const ACCESS_CODE_SEPARATOR = ' 提取码: ';
+
 const NOT_IN_A_LINK = /[\s\p{Script=Han}\u3000-\u303f\uff00-\uffef]/u;
 
+/**
+ * A document link: an absolute https URL with a host, optionally followed by its cloud drive's
+ * share code, stored as `<link> 提取码: <code>`.
+ */
 export const documentUrlSchema = z.string().transform((raw, ctx) => {
-  const text = raw.trim();
+  let text = raw.trim();
+  let accessCode: string | undefined;
+  const link = /^\S+/.exec(text)?.[0] ?? '';
+  const code = ACCESS_CODE_AFTER_LINK.exec(text.slice(link.length));
+  if (link && code && code[0].length === text.length - link.length) {
+    accessCode = code[1];
+    text = link;
+  }
   if (text.length > MAX_URL_LENGTH) return fail(ctx, 'url.tooLong');
   let url: URL;
   try {
@@ -64,7 +89,7 @@ export const documentUrlSchema = z.string().transform((raw, ctx) => {
   if (!url.hostname.includes('.') || NOT_IN_A_LINK.test(text) || url.username || url.password) {
     return fail(ctx, 'url.invalid');
   }
-  return url.href;
+  return accessCode ? `${url.href}${ACCESS_CODE_SEPARATOR}${accessCode}` : url.href;
 });
 
 /** Device serial number: 8–20 letters and digits, case-insensitive, stored upper-case. */
@@ -85,9 +110,16 @@ export const merchantNoSchema = z.string().transform((raw, ctx) => {
 
 const LINK_LIKE = /(https?:|www\.|:\/\/|\.(com|cn|net|org)\b)/i;
 
+/** What people say before their name ("我叫张伟", "my name is Ann"): not part of it. */
+const NAME_INTRODUCTION =
+  /^(?:我叫|我是|叫我|本人|我的名字(?:是|叫)?|名字(?:是|叫)|姓名(?:是)?|联系人(?:是)?|my name is|my name's|i am|i'm|this is|name is|name)\s*[:：]?\s*/i;
+
 /** A person's name: 1–40 characters, no digits, no links. */
 export const personNameSchema = z.string().transform((raw, ctx) => {
-  const name = toHalfWidth(raw).replace(/\s+/g, ' ');
+  const name = toHalfWidth(raw)
+    .replace(/\s+/g, ' ')
+    .replace(NAME_INTRODUCTION, '')
+    .replace(/[\s.。!！~]+$/u, '');
   if (name.length === 0) return fail(ctx, 'name.empty');
   if ([...name].length > 40) return fail(ctx, 'name.tooLong');
   if (/\d/.test(name)) return fail(ctx, 'name.digits');
