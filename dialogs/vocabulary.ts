@@ -53,7 +53,22 @@ const YES: Phrases = {
 };
 
 const NO: Phrases = {
-  'zh-CN': ['不', '不是', '否', '不对', '不同意', '不行', '算了', '不要', '没有', '无', '不用', '不涉及', '重新选择', '重新选'],
+  'zh-CN': [
+    '不',
+    '不是',
+    '否',
+    '不对',
+    '不同意',
+    '不行',
+    '算了',
+    '不要',
+    '没有',
+    '无',
+    '不用',
+    '不涉及',
+    '重新选择',
+    '重新选',
+  ],
   'en-US': ['no', 'n', 'nope', 'nah', 'disagree', 'wrong', 'false', 'none', 'not', "don't", 'do not', 'choose again'],
 };
 
@@ -140,8 +155,30 @@ const CORRECTION_VALUE_MARKERS: readonly string[] = [
 
 /** Keeping an answer a reviewer questioned as it is. */
 const KEEP: Phrases = {
-  'zh-CN': ['不用改', '不改', '不改了', '不需要改', '不用修改', '保持不变', '保持原样', '没错', '就是这个', '原来的就对', '没有问题', '没问题'],
-  'en-US': ['no change', 'no changes', 'keep it', 'keep it as is', 'it is correct', "it's correct", 'unchanged', 'leave it'],
+  'zh-CN': [
+    '不用改',
+    '不改',
+    '不改了',
+    '不需要改',
+    '不用修改',
+    '保持不变',
+    '保持原样',
+    '没错',
+    '就是这个',
+    '原来的就对',
+    '没有问题',
+    '没问题',
+  ],
+  'en-US': [
+    'no change',
+    'no changes',
+    'keep it',
+    'keep it as is',
+    'it is correct',
+    "it's correct",
+    'unchanged',
+    'leave it',
+  ],
 };
 
 /** What the forms understand around their answers. */

@@ -138,7 +138,10 @@ export class AssistantBot extends ActivityHandler {
         if (form) this.afterForm(profile, await form.fill(dc, meaning.reading));
         return;
       case 'outOfScope':
-        await sendReply(context, t(locale, 'bot:outOfScope'), [t(locale, 'bot:action.start'), t(locale, 'bot:action.human')]);
+        await sendReply(context, t(locale, 'bot:outOfScope'), [
+          t(locale, 'bot:action.start'),
+          t(locale, 'bot:action.human'),
+        ]);
         if (dc.activeDialog) await dc.repromptDialog();
         return;
       case 'faq':

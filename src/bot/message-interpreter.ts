@@ -69,18 +69,20 @@ export function interpretMessage(
 
   // Outside a form, a bare yes/no answers nothing (e.g. "确认提交" again after filing).
   if (!form && position.starting.isBareYesNo(text)) return { kind: 'idle' };
-  // "12345" or "N5W…" carries no intent: let the form say what is wrong with it.
-  if (!HAS_WORDS.test(text.replace(CODE_LIKE, ' '))) return form ? { kind: 'answer' } : { kind: 'clarify' };
-
   const parsed = understanding.parse(text, locale);
   const { name, confidence } = parsed.intent;
   // What the message gives: the active form by labels and slot mappings, else the form it would start.
   const reading = (form ?? position.starting).read(text, parsed.entities);
   const hasValues = Object.keys(reading.values).length > 0;
+  // "12345" or "N5W…" carries no intent: let the form say what is wrong with it (or take the three links).
+  if (!HAS_WORDS.test(text.replace(CODE_LIKE, ' '))) {
+    if (!form) return { kind: 'clarify' };
+    return hasValues ? { kind: 'fill', reading } : { kind: 'answer' };
+  }
   if (confidence >= CLARIFY_BELOW && mayInterrupt(text, name, form)) {
     const intentCommand = COMMAND_INTENTS[name];
     if (intentCommand) return { kind: 'command', command: intentCommand };
-    if (name === 'fees' && (!form || isQuestion(text))) return { kind: 'faq' };
+    if (name === 'fees' && (form ? isQuestion(text) : !hasValues)) return { kind: 'faq' };
     if ((name as string) === 'out_of_scope' && !hasValues) return { kind: 'outOfScope' };
     if (name === 'greeting' || name === 'thanks' || name === 'goodbye') {
       // "你好，我要解绑 N5W…" is more than a greeting.

@@ -5,8 +5,8 @@
  * whole normalised message.
  */
 import { t } from '../i18n/translate.ts';
-import { LOCALES } from '../validation/ticket.ts';
 import type { Locale } from '../validation/ticket.ts';
+import { LOCALES } from '../validation/ticket.ts';
 import type { ChoiceOption, ChoiceSlot, FormVocabulary, Phrases, SlotDefinition } from './form-definition.ts';
 
 /**

@@ -23,8 +23,8 @@ import {
   type SlotValues,
 } from './form-definition.ts';
 import { readSummaryAnswer, renderSummary, summarySlots } from './form-summary.ts';
-import { sendReply } from './send-reply.ts';
 import { type MessageReading, type ReadingScope, readMessage } from './message-reading.ts';
+import { sendReply } from './send-reply.ts';
 import { type FoundEntity, mapsFromText, takesFreeText } from './slot-mappings.ts';
 import { checkSlotAnswer, checkSlotValue, describeValue, optionLines, promptFor } from './slot-prompts.ts';
 
@@ -364,7 +364,10 @@ export class FormDialog extends Dialog<FormDialogOptions> {
         const option = slot.options.find((o) => o.value === other.value);
         await sendReply(
           dc.context,
-          t(locale, 'form:otherProposal', { option: option ? t(locale, option.label) : other.value, words: text.trim() }),
+          t(locale, 'form:otherProposal', {
+            option: option ? t(locale, option.label) : other.value,
+            words: text.trim(),
+          }),
           [t(locale, 'form:yes'), t(locale, 'form:action.chooseAgain')],
         );
         return Dialog.EndOfTurn;
@@ -405,7 +408,9 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   /** "不用改": while correcting a submission, the answer a reviewer questioned is kept as it was. */
   private keepsCurrentValue(state: FormRunState, slot: SlotDefinition, text: string): boolean {
     return (
-      state.revise?.ask.includes(slot.name) === true && state.values[slot.name] !== undefined && this.reader.isKeep(text)
+      state.revise?.ask.includes(slot.name) === true &&
+      state.values[slot.name] !== undefined &&
+      this.reader.isKeep(text)
     );
   }
 

@@ -12,8 +12,8 @@ import type { AnswerReader } from './answer-matching.ts';
 import type { SlotDefinition, SlotValues } from './form-definition.ts';
 import type { FoundEntity } from './slot-mappings.ts';
 import { takesFreeText } from './slot-mappings.ts';
-import { checkSlotAnswer, checkSlotValue, type SlotCheck } from './slot-prompts.ts';
 import { slotCues, slotNames } from './slot-names.ts';
+import { checkSlotAnswer, checkSlotValue, type SlotCheck } from './slot-prompts.ts';
 
 /** A labelled value that was refused: what to tell the merchant. */
 export interface ReadingProblem {
@@ -214,7 +214,10 @@ function fillFromEntities(reading: MessageReading, entities: readonly FoundEntit
     take(pending, pendingType);
     const after = scope.slots.slice(scope.slots.indexOf(pending) + 1);
     for (const slot of after) {
-      if (slot.fill.some((m) => m.from === 'entity' && m.type === pendingType) && scope.takesEntity(slot, { type: pendingType }))
+      if (
+        slot.fill.some((m) => m.from === 'entity' && m.type === pendingType) &&
+        scope.takesEntity(slot, { type: pendingType })
+      )
         take(slot, pendingType);
     }
   }

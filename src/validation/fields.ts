@@ -129,7 +129,8 @@ export const personNameSchema = z.string().transform((raw, ctx) => {
 
 /** Free text such as the "other" reason: 2–500 characters. */
 export const freeTextSchema = z.string().transform((raw, ctx) => {
-  const text = toHalfWidth(raw).replace(/\s+/g, ' ');
+  // Kept as written: a merchant's Chinese punctuation is part of their words.
+  const text = raw.trim().replace(/\s+/g, ' ');
   if ([...text].length < 2) return fail(ctx, 'text.tooShort');
   if ([...text].length > 500) return fail(ctx, 'text.tooLong');
   return text;

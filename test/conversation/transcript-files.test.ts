@@ -24,7 +24,11 @@ const turnSchema = z.union([
   }),
   z.strictObject({
     /** A reviewer decides the conversation's latest ticket; the merchant is told (as the outbox would). */
-    desk: z.strictObject({ decision: z.enum(DECISIONS), note: z.string().optional(), fields: z.array(z.string()).optional() }),
+    desk: z.strictObject({
+      decision: z.enum(DECISIONS),
+      note: z.string().optional(),
+      fields: z.array(z.string()).optional(),
+    }),
     expect: z.array(fragment).default([]),
   }),
 ]);
@@ -42,7 +46,10 @@ type Transcript = z.infer<typeof transcriptSchema>;
 function check(reply: string, fragments: string[], present: boolean, where: string): void {
   for (const f of fragments) {
     const found = f.startsWith('/') && f.endsWith('/') ? new RegExp(f.slice(1, -1)).test(reply) : reply.includes(f);
-    expect(found, `${where}: ${present ? 'expected' : 'did not expect'} ${JSON.stringify(f)}; bot replied:\n${reply}`).toBe(present);
+    expect(
+      found,
+      `${where}: ${present ? 'expected' : 'did not expect'} ${JSON.stringify(f)}; bot replied:\n${reply}`,
+    ).toBe(present);
   }
 }
 
@@ -51,7 +58,9 @@ async function play(chat: TestChat, transcript: Transcript): Promise<void> {
   chat.onLater((text) => told.push(text));
   for (const [index, turn] of transcript.turns.entries()) {
     if ('desk' in turn) {
-      const [latest] = (await chat.assistant.desk.listTickets({ channel: 'webchat', conversationId: 'conv-1' })).slice(-1);
+      const [latest] = (await chat.assistant.desk.listTickets({ channel: 'webchat', conversationId: 'conv-1' })).slice(
+        -1,
+      );
       expect(latest, `step ${index + 1}: a ticket to decide`).toBeDefined();
       await chat.assistant.desk.decide(latest!.id, turn.desk, 'reviewer-1');
       told.length = 0;
@@ -66,7 +75,9 @@ async function play(chat: TestChat, transcript: Transcript): Promise<void> {
   }
 }
 
-const files = readdirSync(DIR).filter((name) => name.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((name) => name.endsWith('.json'))
+  .sort();
 let chat: TestChat | undefined;
 afterEach(async () => {
   await chat?.close();
@@ -84,7 +95,10 @@ describe('conversations as data', () => {
     chat = await openTestChat();
     await play(chat, transcript);
     const tickets = await chat.assistant.desk.listTickets({ channel: 'webchat', conversationId: 'conv-1' });
-    expect(tickets.map((ticket) => ticket.status), 'tickets at the end').toEqual(transcript.tickets.map((t) => t.status));
+    expect(
+      tickets.map((ticket) => ticket.status),
+      'tickets at the end',
+    ).toEqual(transcript.tickets.map((t) => t.status));
     for (const [i, expected] of transcript.tickets.entries()) {
       if (expected.fields) expect(tickets[i]?.fields, `ticket ${i + 1}'s fields`).toMatchObject(expected.fields);
     }
