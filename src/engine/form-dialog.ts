@@ -158,9 +158,16 @@ export class FormDialog extends Dialog<FormDialogOptions> {
       if (checked.ok) filled.push(...this.fillValues(state, { [pending.name]: checked.value }));
     }
     await this.acknowledge(dc.context, state, filled);
-    if (reading.problems.length > 0) {
+    // A value for the question asked that its rule refuses ("http://…" for a document) is explained.
+    const problems = [...reading.problems];
+    const refused = pending && !filled.includes(pending) ? reading.values[pending.name] : undefined;
+    if (pending && refused !== undefined) {
+      const checked = checkSlotValue(pending, this.reader, refused);
+      if (!checked.ok) problems.push({ slot: pending, errorKey: checked.errorKey, hintKeys: checked.hintKeys });
+    }
+    if (problems.length > 0) {
       const locale = this.services.localeOf(dc.context);
-      const lines = reading.problems.flatMap((problem) => [
+      const lines = problems.flatMap((problem) => [
         t(locale, 'form:refusedItem', { label: t(locale, problem.slot.label), reason: t(locale, problem.errorKey) }),
         ...problem.hintKeys.map((key) => t(locale, key)),
       ]);
