@@ -12,7 +12,7 @@ import { isQuestion } from '../../dialogs/faq.ts';
 import type { CommandName } from '../../dialogs/vocabulary.ts';
 import type { SlotValues } from '../engine/form-definition.ts';
 import type { FormPosition, StartingPosition } from '../engine/form-dialog.ts';
-import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding } from '../nlu/index.ts';
+import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding, type ParsedUtterance } from '../nlu/index.ts';
 import type { Locale } from '../validation/ticket.ts';
 
 export type Interpretation =
@@ -49,6 +49,18 @@ const COMMAND_INTENTS: Partial<Record<IntentName, CommandName>> = {
   restart: 'restart',
 };
 
+/**
+ * A ticket number names a request to look up; an SN does with the last four digits of a phone
+ * (unless the merchant says they want to unbind) or with a status question. An SN alone still
+ * starts an unbind request.
+ */
+function asksStatusWithItsAnswer({ intent, entities }: ParsedUtterance): boolean {
+  const has = (type: string) => entities.some((entity) => entity.type === type);
+  const confident = (name: IntentName) => intent.name === name && intent.confidence >= CLARIFY_BELOW;
+  if (has('ticketId')) return true;
+  return has('sn') && ((has('phoneLast4') && !confident('unbind')) || confident('status'));
+}
+
 export function interpretMessage(
   text: string,
   locale: Locale,
@@ -64,10 +76,13 @@ export function interpretMessage(
 
   // Outside a form, a bare yes/no answers nothing (e.g. "确认提交" again after filing).
   if (!form && position.starting.isBareYesNo(text)) return { kind: 'idle' };
+  const parsed = understanding.parse(text, locale);
+  // "UB-20261129-0002 1234", "SN K7Q358201146 尾号1234": a status question that carries its own
+  // answer. The status command's lookup takes the ticket number or SN and the digits from the message.
+  if (!form && asksStatusWithItsAnswer(parsed)) return { kind: 'command', command: 'status' };
   // "12345" or "N5W…" carries no intent: let the form say what is wrong with it.
   if (!HAS_WORDS.test(text.replace(CODE_LIKE, ' '))) return form ? { kind: 'answer' } : { kind: 'clarify' };
 
-  const parsed = understanding.parse(text, locale);
   const { name, confidence } = parsed.intent;
   // What the message fills: of the active form by its slot mappings, else of the form it would start.
   const values = form ? form.fillable(parsed.entities) : position.starting.prefill(parsed.entities);
