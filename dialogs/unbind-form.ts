@@ -207,7 +207,19 @@ const UNBIND_SLOTS = [
     (v) => v.reason === 'legal_rep_change',
   ),
   documentSlot('guardianId', ['监护人身份证', '监护人'], ['guardian id', 'guardian'], (v) => v.involvesMinor === true),
-  documentSlot('devicePhoto', ['设备照片', '机器照片', '照片'], ['device photo', 'photo']),
+  // A lost device cannot be photographed: its police report or loss statement is asked instead.
+  documentSlot(
+    'devicePhoto',
+    ['设备照片', '机器照片', '照片'],
+    ['device photo', 'photo'],
+    (v) => v.deviceCondition !== 'lost',
+  ),
+  documentSlot(
+    'lossReport',
+    ['报警回执', '遗失声明', '报案回执', '丢失证明'],
+    ['police report', 'loss report', 'loss statement'],
+    (v) => v.deviceCondition === 'lost',
+  ),
 ] as const satisfies FormDefinition['slots'];
 
 /** Maps the form's answers onto the ticket contract; throws if they do not make a valid ticket. */
@@ -229,7 +241,8 @@ export function toTicketFields(values: SlotValues): TicketFields {
       legalRepIdBack: values.legalRepIdBack,
       newLegalRepId: optional('newLegalRepId'),
       guardianId: optional('guardianId'),
-      devicePhoto: values.devicePhoto,
+      devicePhoto: optional('devicePhoto'),
+      lossReport: optional('lossReport'),
     },
   });
 }

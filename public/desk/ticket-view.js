@@ -30,6 +30,15 @@ function documentValue(strings, value) {
   return el('a', { href, target: '_blank', rel: 'noopener noreferrer', className: 'doc-link' }, href);
 }
 
+/**
+ * The documents to show: a lost device has a loss report instead of a photo, so the one its
+ * condition does not ask for is shown only if the ticket holds it anyway.
+ */
+function documentsToShow(fields, documents) {
+  const notAsked = fields.deviceCondition === 'lost' ? 'devicePhoto' : 'lossReport';
+  return DOCUMENTS.filter((name) => name !== notAsked || documents[name]);
+}
+
 function fieldList(strings, names, display) {
   return el(
     'dl',
@@ -131,7 +140,8 @@ export function renderTicket(article, view, notice, { onDecide, onBack }) {
     ),
     section(
       t('ticket.documents'),
-      fieldList(strings, DOCUMENTS, (name) => documentValue(strings, documents[name])),
+      fields.deviceCondition === 'lost' ? el('p', { className: 'hint lost-device' }, t('ticket.lostDevice')) : null,
+      fieldList(strings, documentsToShow(fields, documents), (name) => documentValue(strings, documents[name])),
     ),
     section(t('decide.title'), decision),
     section(t('history.title'), historyTable(strings, locale, audit)),

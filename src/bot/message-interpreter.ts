@@ -13,7 +13,7 @@ import type { CommandName } from '../../dialogs/vocabulary.ts';
 import type { SlotValues } from '../engine/form-definition.ts';
 import type { FormPosition, StartingPosition } from '../engine/form-dialog.ts';
 import type { MessageReading } from '../engine/message-reading.ts';
-import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding } from '../nlu/index.ts';
+import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding, type ParsedUtterance } from '../nlu/index.ts';
 import type { Locale } from '../validation/ticket.ts';
 
 export type Interpretation =
@@ -54,6 +54,18 @@ const COMMAND_INTENTS: Partial<Record<IntentName, CommandName>> = {
   restart: 'restart',
 };
 
+/**
+ * A ticket number names a request to look up; an SN does with the last four digits of a phone
+ * (unless the merchant says they want to unbind) or with a status question. An SN alone still
+ * starts an unbind request.
+ */
+function asksStatusWithItsAnswer({ intent, entities }: ParsedUtterance): boolean {
+  const has = (type: string) => entities.some((entity) => entity.type === type);
+  const confident = (name: IntentName) => intent.name === name && intent.confidence >= CLARIFY_BELOW;
+  if (has('ticketId')) return true;
+  return has('sn') && ((has('phoneLast4') && !confident('unbind')) || confident('status'));
+}
+
 export function interpretMessage(
   text: string,
   locale: Locale,
@@ -70,6 +82,9 @@ export function interpretMessage(
   // Outside a form, a bare yes/no answers nothing (e.g. "确认提交" again after filing).
   if (!form && position.starting.isBareYesNo(text)) return { kind: 'idle' };
   const parsed = understanding.parse(text, locale);
+  // "UB-20261129-0002 1234", "SN K7Q358201146 尾号1234": a status question that carries its own
+  // answer. The status command's lookup takes the ticket number or SN and the digits from the message.
+  if (!form && asksStatusWithItsAnswer(parsed)) return { kind: 'command', command: 'status' };
   const { name, confidence } = parsed.intent;
   // What the message gives: the active form by labels and slot mappings, else the form it would start.
   const reading = (form ?? position.starting).read(text, parsed.entities);

@@ -10,6 +10,7 @@ import { FormDialog } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
 import { t } from '../i18n/translate.ts';
 import type { DailyQuota } from '../limits/daily-quota.ts';
+import { extractEntities } from '../nlu/entities.ts';
 import type { Locale, Ticket } from '../validation/ticket.ts';
 import { type ConversationProfile, localeOf, setTurnLocale } from './turn-locale.ts';
 
@@ -63,8 +64,14 @@ export class TicketFollowUp {
     if (tickets.length === 0 && !profile.ticketIds?.length) {
       // Mid-form, the next message is the pending answer: just say so. Otherwise the request may
       // have been filed from another chat, and the merchant can prove it is theirs.
-      if (dc.activeDialog) await sendReply(dc.context, t(locale, 'bot:status.none'));
-      else await dc.beginDialog(this.deps.statusLookupDialog.id);
+      if (dc.activeDialog) {
+        await sendReply(dc.context, t(locale, 'bot:status.none'));
+        return;
+      }
+      // "UB-20261129-0002 尾号1234": what the message already says is not asked again.
+      const text = activity.text ?? '';
+      const prefill = this.deps.statusLookupDialog.startingPosition(locale).read(text, extractEntities(text)).values;
+      await dc.beginDialog(this.deps.statusLookupDialog.id, { prefill });
       return;
     }
     const lines = tickets.map((ticket) =>

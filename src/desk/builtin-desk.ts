@@ -224,6 +224,7 @@ export class BuiltinDesk implements SupportDesk {
       .filter((t) => !filter.conversationId || t.conversationId === filter.conversationId)
       .filter((t) => !filter.channel || t.channel === filter.channel)
       .filter((t) => !filter.status || t.status === filter.status)
+      .filter((t) => !filter.sn || t.fields.sn === filter.sn)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }
 

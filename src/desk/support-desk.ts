@@ -25,6 +25,8 @@ export interface TicketFilter {
   /** With conversationId: the same id on another channel is another conversation. */
   channel?: string;
   status?: TicketStatus;
+  /** The device's serial number, as stored (upper case): a status lookup by SN. */
+  sn?: string;
 }
 
 export const DECISIONS = ['approve', 'reject', 'request_changes'] as const;

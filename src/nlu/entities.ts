@@ -7,6 +7,10 @@
  * the schema's value. Spans never overlap: URLs and emails first, then merchant numbers after a
  * keyword, phones, bare 15-digit merchant numbers, SNs (which need a letter and a digit), so a
  * number is reported as one thing only.
+ *
+ * For status questions ("UB-20261129-0002 尾号1234", "SN K7Q358201146 last 4 1234"): ticket numbers
+ * come first of all; the last four digits of a phone are taken after a keyword (尾号, 后四位,
+ * last 4…), or as the one bare 4-digit group of a message that holds a ticket number or an SN.
  */
 import type { z } from 'zod';
 import {
@@ -17,8 +21,10 @@ import {
   LINK_IN_TEXT,
   LINK_TRAILING_PUNCTUATION,
   merchantNoSchema,
+  phoneLast4Schema,
   phoneSchema,
   snSchema,
+  ticketIdSchema,
   toHalfWidth,
 } from '../validation/fields.ts';
 import { type EntityKeywords, EXTRACTED_REASONS, loadEntityKeywords } from './data.ts';
@@ -38,6 +44,26 @@ const PHONE = new RegExp(`${ALNUM_BEFORE}(?:(?:\\+|00)?86[\\s-]*)?1[3-9]\\d(?:[\
 const FIFTEEN_DIGITS = new RegExp(`${ALNUM_BEFORE}\\d{15}${ALNUM_AFTER}`, 'g');
 const SPACED_FIFTEEN_DIGITS = '(\\d(?:[\\s-]?\\d){14})(?!\\d)';
 const SN = new RegExp(`${ALNUM_BEFORE}[a-z0-9]{8,20}${ALNUM_AFTER}`, 'g');
+const TICKET_ID = new RegExp(`${ALNUM_BEFORE}ub\\s*-\\s*\\d{8}\\s*-\\s*\\d{4,}(?!\\d)`, 'g');
+/** Words after which four digits are the end of a phone number (matched on the normalised text). */
+const PHONE_LAST4_KEYWORDS = [
+  '尾号',
+  '后四位',
+  '后4位',
+  '末四位',
+  '末4位',
+  'last 4',
+  'last four',
+  'ending in',
+  'ends in',
+];
+// The keyword, then a few words at most ("后四位是", "last 4 digits of my phone are"), then exactly four digits.
+const PHONE_LAST4_AFTER_KEYWORD = new RegExp(
+  `(?:${PHONE_LAST4_KEYWORDS.map((word) => word.replace(/\s+/g, '\\s*')).join('|')})[^\\d]{0,30}?(?<!\\d)(\\d{4})(?!\\d)`,
+  'g',
+);
+/** Four digits standing alone: not part of a code, a date or a time ("2026-11-29", "10:30"). */
+const BARE_FOUR_DIGITS = /(?<![a-z0-9]|\d[-/:.])\d{4}(?![a-z0-9]|[-/:.]\d)/g;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -134,6 +160,7 @@ export function createEntityExtractor(keywords: EntityKeywords = loadEntityKeywo
       const link = toHalfWidth(raw.slice(linkFrom, linkTo));
       spans.add('url', start, end, () => (code ? `${link}${ACCESS_CODE_SEPARATOR}${code[1]}` : link));
     });
+    eachMatch(TICKET_ID, text, (start, end) => spans.add('ticketId', start, end, validated(ticketIdSchema)));
     eachMatch(EMAIL, text, (start, end) => spans.add('email', start, end, validated(emailSchema)));
     eachMatch(matcher.merchantNoAfterKeyword, text, (_start, end, match) => {
       const digits = match[1] ?? '';
@@ -145,6 +172,16 @@ export function createEntityExtractor(keywords: EntityKeywords = loadEntityKeywo
       if (!/[a-z]/.test(match[0]) || !/\d/.test(match[0])) return;
       spans.add('sn', start, end, validated(snSchema));
     });
+    eachMatch(PHONE_LAST4_AFTER_KEYWORD, text, (_start, end) =>
+      spans.add('phoneLast4', end - 4, end, validated(phoneLast4Schema)),
+    );
+    // A bare group counts only beside a ticket number or an SN, and only when it is the one candidate.
+    const has = (type: EntityType) => spans.found.some((entity) => entity.type === type);
+    const bare = [...text.matchAll(BARE_FOUR_DIGITS)].filter((m) => spans.isFree(m.index, m.index + 4));
+    if ((has('ticketId') || has('sn')) && !has('phoneLast4') && bare.length === 1) {
+      const at = bare[0]!.index;
+      spans.add('phoneLast4', at, at + 4, validated(phoneLast4Schema));
+    }
     for (const { code, pattern } of matcher.reasons) {
       const match = [...text.matchAll(pattern)].find((m) => spans.isFree(m.index, m.index + m[0].length));
       if (match) spans.add('reason', match.index, match.index + match[0].length, () => code);

@@ -21,7 +21,8 @@ export type IntentName = (typeof INTENT_NAMES)[number];
 export const NLU_LOCALES = ['zh-CN', 'en-US'] as const;
 export type Locale = (typeof NLU_LOCALES)[number];
 
-export const ENTITY_TYPES = ['phone', 'email', 'sn', 'merchantNo', 'url', 'reason'] as const;
+/** The contract's types, then `ticketId` (UB-…, upper case) and `phoneLast4` (4 digits) for status questions. */
+export const ENTITY_TYPES = ['phone', 'email', 'sn', 'merchantNo', 'url', 'reason', 'ticketId', 'phoneLast4'] as const;
 export type EntityType = (typeof ENTITY_TYPES)[number];
 
 /** One thing found in the message: `text` is the span as written, `value` its normalised form. */

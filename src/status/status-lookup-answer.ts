@@ -9,7 +9,7 @@ export function createStatusLookupAnswer(lookup: StatusLookup): FormOutcomeHandl
   return async (values, context) => {
     const result = await lookup.lookup(
       { channel: context.channel, conversationId: context.conversationId },
-      String(values.ticketId),
+      String(values.ticketIdOrSn),
       String(values.phoneLast4),
     );
     if (result.ok) {

@@ -143,6 +143,23 @@ export const ticketIdSchema = z.string().transform((raw, ctx) => {
   return id;
 });
 
+/**
+ * What a status lookup asks first: a ticket number, or the device's serial number (its most recent
+ * request is meant). "UB-…" is read as a ticket number, anything else as an SN, each with its own
+ * rule and error codes; an SN holds no dash once normalised, so the two never overlap.
+ */
+export const ticketIdOrSnSchema = z.string().transform((raw, ctx) => {
+  const schema = /^\s*ub\s*-/i.test(toHalfWidth(raw)) ? ticketIdSchema : snSchema;
+  const result = schema.safeParse(raw);
+  if (!result.success) return fail(ctx, result.error.issues[0]?.message ?? 'invalid');
+  return result.data;
+});
+
+/** Whether a value of ticketIdOrSnSchema is a ticket number (otherwise it is an SN). */
+export function isTicketId(ticketIdOrSn: string): boolean {
+  return ticketIdOrSn.startsWith('UB-');
+}
+
 /** The last four digits of a phone number, to prove a ticket is yours. */
 export const phoneLast4Schema = z.string().transform((raw, ctx) => {
   const digits = toHalfWidth(raw).replace(NUMBER_SEPARATORS, '');

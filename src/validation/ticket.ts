@@ -22,7 +22,10 @@ export const ticketDocumentsSchema = z.object({
   legalRepIdBack: documentUrlSchema,
   newLegalRepId: documentUrlSchema.optional(),
   guardianId: documentUrlSchema.optional(),
-  devicePhoto: documentUrlSchema,
+  /** Required unless the device is lost (see ticketFieldsSchema): a lost device cannot be photographed. */
+  devicePhoto: documentUrlSchema.optional(),
+  /** A lost device's police report or loss statement (报警回执或遗失声明), in place of its photo. */
+  lossReport: documentUrlSchema.optional(),
 });
 
 export const ticketFieldsSchema = z
@@ -48,6 +51,12 @@ export const ticketFieldsSchema = z
     if (fields.involvesMinor && !fields.documents.guardianId) {
       ctx.addIssue({ code: 'custom', path: ['documents', 'guardianId'], message: 'required' });
     }
+    if (fields.deviceCondition === 'lost' && !fields.documents.lossReport) {
+      ctx.addIssue({ code: 'custom', path: ['documents', 'lossReport'], message: 'required' });
+    }
+    if (fields.deviceCondition !== 'lost' && !fields.documents.devicePhoto) {
+      ctx.addIssue({ code: 'custom', path: ['documents', 'devicePhoto'], message: 'required' });
+    }
   });
 export type TicketFields = z.output<typeof ticketFieldsSchema>;
 
@@ -68,6 +77,7 @@ export const TICKET_FIELD_NAMES = [
   'newLegalRepId',
   'guardianId',
   'devicePhoto',
+  'lossReport',
 ] as const;
 export type TicketFieldName = (typeof TICKET_FIELD_NAMES)[number];
 

@@ -46,7 +46,7 @@ describe('status from another conversation', () => {
       await elsewhere.say(id!);
       const answer = await elsewhere.sayText(digits!);
       // The same words whether the ticket exists or the digits are wrong.
-      expect(answer).toBe('没有找到与这个工单号和手机号匹配的申请，请核对后回复「进度」再试一次。');
+      expect(answer).toBe('没有找到与这个工单号（或序列号）和手机号匹配的申请，请核对后回复「进度」再试一次。');
     }
     // Even the right pair now has to wait.
     await elsewhere.say('进度');

@@ -25,7 +25,12 @@ beforeAll(async () => {
         clock.advance(10 * 60_000);
         return (await desk.fileTicket(sampleRequest({ conversationId: conv, userId: conv, fields }), conv)).id;
       };
-      ids.approved = await file('conv-a');
+      // A lost device: a loss report in place of the device photo.
+      const { devicePhoto: _photo, ...lostDocuments } = documents;
+      ids.approved = await file('conv-a', {
+        deviceCondition: 'lost',
+        documents: { ...lostDocuments, lossReport: 'https://files.example.com/police-report.pdf' },
+      });
       await desk.decide(ids.approved, { decision: 'approve' }, 'reviewer:seed');
       ids.changes = await file('conv-b', {
         reason: 'legal_rep_change',
@@ -121,6 +126,23 @@ describe('reviewer page', () => {
     expect(await page.locator('.history tbody tr').allInnerTexts()).toEqual([
       expect.stringMatching(/2026\/11\/25 16:30\s+商户\s+已提交/),
     ]);
+  });
+
+  it('a lost device: the loss report is listed in place of the device photo, and the page says why', async () => {
+    await openTicket(ids.approved);
+    expect(await field('deviceCondition').locator('dd').textContent()).toBe('丢失或被盗');
+    expect(await page.locator('#ticket .lost-device').textContent()).toBe(
+      '设备已报丢失或被盗：以报警回执或遗失声明代替设备照片。',
+    );
+    expect(await field('lossReport').locator('dt').textContent()).toBe('报警回执或遗失声明');
+    expect(await field('lossReport').locator('a').getAttribute('href')).toBe(
+      'https://files.example.com/police-report.pdf',
+    );
+    expect(await field('devicePhoto').count()).toBe(0);
+    await openTicket(ids.markup);
+    expect(await field('devicePhoto').locator('a').getAttribute('href')).toBe('https://files.example.com/device.jpg');
+    expect(await field('lossReport').count()).toBe(0);
+    expect(await page.locator('#ticket .lost-device').count()).toBe(0);
   });
 
   it('requests changes to two fields with a note; the status and history show it', async () => {

@@ -155,3 +155,37 @@ describe('several entities in one message', () => {
     ]);
   });
 });
+
+describe('ticket number and the last four digits of a phone', () => {
+  it.each([
+    ['UB-20261129-0002 1234', 'UB-20261129-0002', '1234'],
+    ['查下进度 ub-20261129-0002 尾号1234', 'UB-20261129-0002', '1234'],
+    ['status UB-20261129-0002 last 4 1234', 'UB-20261129-0002', '1234'],
+    ['工单ＵＢ－２０２６１１２９－０００２，后四位是 ５６７８', 'UB-20261129-0002', '5678'],
+  ])('finds both in %s', (text, ticketId, digits) => {
+    expect(only(text, 'ticketId').map((entity) => entity.value)).toEqual([ticketId]);
+    expect(only(text, 'phoneLast4').map((entity) => entity.value)).toEqual([digits]);
+  });
+
+  it('takes four digits after a keyword, beside an SN, or not at all', () => {
+    expect(only('SN K7Q358201146 尾号1234', 'phoneLast4')[0]?.value).toBe('1234');
+    expect(only('我的机器N9P55667788 手机后四位 1234 审核到哪了', 'phoneLast4')[0]?.value).toBe('1234');
+    expect(only('the last four digits of my phone are 5678', 'phoneLast4')[0]?.value).toBe('5678');
+    expect(only('K7Q358201146 5678', 'phoneLast4')[0]?.value).toBe('5678');
+    // Bare digits mean nothing without a ticket number or an SN, nor when two groups compete.
+    expect(only('我有1234个问题', 'phoneLast4')).toEqual([]);
+    expect(only('K7Q358201146 5678 1234', 'phoneLast4')).toEqual([]);
+    // Not a date, a time, a phone or part of a code.
+    expect(only('K7Q358201146 2026-11-29', 'phoneLast4')).toEqual([]);
+    expect(only('K7Q358201146 10:30', 'phoneLast4')).toEqual([]);
+    expect(only('K7Q358201146 电话13812345678', 'phoneLast4')).toEqual([]);
+    expect(only('尾号12345', 'phoneLast4')).toEqual([]);
+  });
+
+  it('never reads a ticket number as anything else', () => {
+    expect(extractEntities('UB-20261129-0002')).toEqual([
+      { type: 'ticketId', value: 'UB-20261129-0002', text: 'UB-20261129-0002' },
+    ]);
+    expect(only('UB-2026', 'ticketId')).toEqual([]);
+  });
+});
