@@ -194,9 +194,7 @@ export class AssistantBot extends ActivityHandler {
         ]);
         return;
       }
-      await sendReply(dc.context, t(locale, 'bot:alreadyFiled', { id: last.id }), [
-        t(locale, 'bot:action.newRequest'),
-      ]);
+      await sendReply(dc.context, t(locale, 'bot:alreadyFiled', { id: last.id }), [t(locale, 'bot:action.newRequest')]);
       return;
     }
     if (prefill) return this.startForm(dc, profile, prefill);
@@ -287,7 +285,8 @@ export class AssistantBot extends ActivityHandler {
       if (command === 'reapply' && last?.status === 'changes_requested') {
         return this.followUp.startCorrection(dc, last, last.history.at(-1)?.fields ?? []);
       }
-      if ((command === 'reapply' || this.waysOut.canReapplyFrom(last)) && (await this.waysOut.reapply(dc, last))) return;
+      if ((command === 'reapply' || this.waysOut.canReapplyFrom(last)) && (await this.waysOut.reapply(dc, last)))
+        return;
     }
     await sendReply(dc.context, t(localeOf(dc.context), 'bot:welcome'));
     this.afterForm(profile, await dc.beginDialog(this.formDialog.id, prefill ? { prefill } : undefined));
