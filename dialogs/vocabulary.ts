@@ -196,8 +196,31 @@ export const FORM_VOCABULARY: FormVocabulary = {
 /** Commands that work at any step. */
 export const COMMANDS = {
   cancel: {
-    'zh-CN': ['取消', '取消申请', '不办了', '不弄了', '退出'],
-    'en-US': ['cancel', 'quit', 'stop', 'exit', 'cancel request'],
+    'zh-CN': [
+      '取消',
+      '取消申请',
+      '不办了',
+      '不弄了',
+      '退出',
+      '撤回',
+      '撤回申请',
+      '我要撤回',
+      '帮我撤回申请',
+      '撤销申请',
+      '不想解绑了',
+    ],
+    'en-US': [
+      'cancel',
+      'quit',
+      'stop',
+      'exit',
+      'cancel request',
+      'withdraw',
+      'withdraw my request',
+      'withdraw request',
+      'cancel my application',
+      'cancel my request',
+    ],
   },
   restart: {
     'zh-CN': ['重新开始', '重来', '从头开始', '重新填'],
@@ -238,6 +261,11 @@ export const COMMANDS = {
   start: {
     'zh-CN': ['解绑', '我要解绑', '申请解绑', '新申请', '再申请一个', '开始'],
     'en-US': ['unbind', 'unbind my terminal', 'new request', 'start'],
+  },
+  /** After a rejection or a withdrawal: a new request from the last one's answers. */
+  reapply: {
+    'zh-CN': ['重新申请', '再申请', '再次申请', '重新提交申请', '重新申请解绑'],
+    'en-US': ['apply again', 'reapply', 're-apply', 'submit again', 'apply again please'],
   },
 } as const satisfies Record<string, Phrases>;
 

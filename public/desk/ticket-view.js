@@ -121,9 +121,16 @@ export function renderTicket(article, view, notice, { onDecide, onBack }) {
       )
     : null;
 
+  // A withdrawn (cancelled) ticket says so: the merchant stopped it, not a colleague.
   const decision = DECIDABLE.includes(ticket.status)
     ? buildDecisionForm(view, onDecide)
-    : el('p', { className: 'hint not-decidable' }, t('decide.notDecidable', { status: t(`status.${ticket.status}`) }));
+    : el(
+        'p',
+        { className: 'hint not-decidable' },
+        ticket.status === 'cancelled'
+          ? t('decide.withdrawn')
+          : t('decide.notDecidable', { status: t(`status.${ticket.status}`) }),
+      );
 
   const parts = [
     header,

@@ -28,6 +28,7 @@ import type { Locale, Ticket } from '../validation/ticket.ts';
 import { interpretMessage } from './message-interpreter.ts';
 import { TicketFollowUp } from './ticket-follow-up.ts';
 import { type ConversationProfile, chooseLocale, localeOf, setTurnLocale } from './turn-locale.ts';
+import { WaysOut } from './ways-out.ts';
 
 /** Longer messages are refused politely: the longest answer is a 2,048-character link. */
 export const MAX_MESSAGE_CHARS = 2500;
@@ -62,6 +63,7 @@ export class AssistantBot extends ActivityHandler {
   private readonly statusLookupDialog: FormDialog;
   private readonly formDialogs: Map<string, FormDialog>;
   private readonly followUp: TicketFollowUp;
+  private readonly waysOut: WaysOut;
   private readonly recognizeCommand = createCommandRecognizer(COMMANDS);
 
   constructor(private readonly deps: AssistantBotDeps) {
@@ -73,7 +75,15 @@ export class AssistantBot extends ActivityHandler {
     };
     this.formDialog = new FormDialog(deps.form, services);
     this.statusLookupDialog = new FormDialog(deps.statusLookupForm, services);
-    this.formDialogs = new Map([this.formDialog, this.statusLookupDialog].map((d) => [d.id, d]));
+    this.waysOut = new WaysOut({
+      desk: deps.desk,
+      formDialog: this.formDialog,
+      formValuesOf: deps.formValuesOf,
+      services,
+    });
+    this.formDialogs = new Map(
+      [this.formDialog, this.statusLookupDialog, ...this.waysOut.confirmationForms].map((d) => [d.id, d]),
+    );
     this.followUp = new TicketFollowUp({
       desk: deps.desk,
       form: deps.form.definition,
@@ -97,6 +107,7 @@ export class AssistantBot extends ActivityHandler {
     const conversationState = new ConversationState(this.deps.turnStorage(context));
     const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogs'));
     dialogs.add(this.formDialog).add(this.statusLookupDialog);
+    this.waysOut.addTo(dialogs);
     const turn: TurnState = { conversationState, profile: conversationState.createProperty('profile'), dialogs };
     context.turnState.set(TURN_STATE, turn);
     await super.run(context);
@@ -127,6 +138,10 @@ export class AssistantBot extends ActivityHandler {
     });
     switch (meaning.kind) {
       case 'command':
+        if (this.waysOut.isConfirming(dc) && meaning.command !== 'english' && meaning.command !== 'chinese') {
+          // Only the cancel words themselves confirm: an intent read into other words might not mean it.
+          return this.waysOut.onCommandWhileConfirming(dc, this.recognizeCommand(text) === 'cancel');
+        }
         return this.onGlobalCommand(meaning.command, dc, profile);
       case 'answer':
         if (active) this.afterForm(profile, await dc.continueDialog());
@@ -166,19 +181,27 @@ export class AssistantBot extends ActivityHandler {
     { prefill, otherwise }: { prefill?: SlotValues; otherwise: 'idle' | 'clarify' },
   ): Promise<void> {
     const locale = localeOf(dc.context);
-    const lastTicket = profile.ticketIds?.at(-1);
-    const pending = lastTicket ? await this.deps.desk.getTicket(lastTicket) : undefined;
-    if (pending?.status === 'changes_requested') {
-      await this.followUp.startCorrection(dc, pending, pending.history.at(-1)?.fields ?? []);
+    const last = await this.waysOut.lastTicket(profile.ticketIds);
+    if (last?.status === 'changes_requested') {
+      await this.followUp.startCorrection(dc, last, last.history.at(-1)?.fields ?? []);
       return;
     }
     // Details of a device in the message mean a new request; otherwise a merchant who already
     // filed most likely repeats themselves ("确认提交" again).
     const hasDetails = prefill !== undefined && Object.keys(prefill).length > 0;
-    if (lastTicket && !hasDetails) {
-      await sendReply(dc.context, t(locale, 'bot:alreadyFiled', { id: lastTicket }), [
-        t(locale, 'bot:action.newRequest'),
-      ]);
+    if (last && !hasDetails) {
+      // After a rejection or a withdrawal nothing is pending: asking to unbind applies again.
+      if (this.waysOut.canReapplyFrom(last)) {
+        if (prefill) return this.startForm(dc, profile);
+        const status = t(locale, `bot:status.name.${last.status}`);
+        await sendReply(dc.context, t(locale, 'bot:reapply.offer', { id: last.id, status }), [
+          t(locale, 'bot:action.reapply'),
+          t(locale, 'bot:action.status'),
+          t(locale, 'bot:action.human'),
+        ]);
+        return;
+      }
+      await sendReply(dc.context, t(locale, 'bot:alreadyFiled', { id: last.id }), [t(locale, 'bot:action.newRequest')]);
       return;
     }
     if (prefill) return this.startForm(dc, profile, prefill);
@@ -214,10 +237,7 @@ export class AssistantBot extends ActivityHandler {
         return this.repromptOrIdle(dc);
       }
       case 'cancel':
-        if (!dc.activeDialog)
-          return sendReply(context, t(locale, 'bot:nothingToCancel'), [t(locale, 'bot:action.start')]);
-        await dc.cancelAllDialogs();
-        return sendReply(context, t(locale, 'bot:cancelled'), [t(locale, 'bot:action.start')]);
+        return this.waysOut.cancel(dc, this.activeForm(dc));
       case 'restart': {
         // The form the merchant is in starts over; outside any form, the unbind request starts.
         const form = this.activeForm(dc) ?? this.formDialog;
@@ -246,15 +266,35 @@ export class AssistantBot extends ActivityHandler {
         return;
       }
       case 'start':
+      case 'reapply':
         if (dc.activeDialog) {
           await sendReply(context, t(locale, 'bot:alreadyInForm'));
           return dc.repromptDialog();
         }
-        return this.startForm(dc, profile);
+        return this.startForm(dc, profile, undefined, command);
     }
   }
 
-  private async startForm(dc: DialogContext, profile: ConversationProfile, prefill?: SlotValues): Promise<void> {
+  /**
+   * Starts the unbind request: after a rejection or a withdrawal, with the last answers to confirm
+   * or change; "重新申请" while the last request is under review explains that instead. A request
+   * for another device ("新申请", "解绑") starts afresh while the last one is still open.
+   */
+  private async startForm(
+    dc: DialogContext,
+    profile: ConversationProfile,
+    prefill?: SlotValues,
+    command: 'start' | 'reapply' = 'start',
+  ): Promise<void> {
+    if (!prefill) {
+      const last = await this.waysOut.lastTicket(profile.ticketIds);
+      // Sent back for changes: applying again means correcting the fields the reviewer named.
+      if (command === 'reapply' && last?.status === 'changes_requested') {
+        return this.followUp.startCorrection(dc, last, last.history.at(-1)?.fields ?? []);
+      }
+      if ((command === 'reapply' || this.waysOut.canReapplyFrom(last)) && (await this.waysOut.reapply(dc, last)))
+        return;
+    }
     await sendReply(dc.context, t(localeOf(dc.context), 'bot:welcome'));
     this.afterForm(profile, await dc.beginDialog(this.formDialog.id, prefill ? { prefill } : undefined));
   }

@@ -26,6 +26,7 @@ import {
   type TicketEvent,
   type TicketEventListener,
   type TicketFilter,
+  WITHDRAWABLE_STATUSES,
 } from './support-desk.ts';
 
 const TICKET = 'desk/ticket/';
@@ -89,7 +90,7 @@ export class BuiltinDesk implements SupportDesk {
     if (fields && (fields.length === 0 || fields.some((f) => !(TICKET_FIELD_NAMES as readonly string[]).includes(f)))) {
       throw new DeskError('invalid_fields', `request_changes needs fields from: ${TICKET_FIELD_NAMES.join(', ')}`);
     }
-    const { event } = await this.update(
+    const { ticket, event } = await this.update(
       id,
       (current) => {
         if (!rule.from.includes(current.status)) {
@@ -97,16 +98,16 @@ export class BuiltinDesk implements SupportDesk {
         }
         return { status: rule.to, entry: { status: rule.to, by, note: input.note, fields } };
       },
-      (ticket) => ({ type: 'decided', ticket, decision: input.decision, note: input.note, fields }),
+      (next) => ({ type: 'decided', ticket: next, decision: input.decision, note: input.note, fields }),
     );
-    await this.emit(event);
-    return event.ticket;
+    if (event) await this.emit(event);
+    return ticket;
   }
 
   async resubmit(id: string, fields: TicketFields, by: string): Promise<Ticket> {
     const parsed = ticketFieldsSchema.parse(fields);
     let changed: string[] = [];
-    const { event } = await this.update(
+    const { ticket, event } = await this.update(
       id,
       (current) => {
         if (current.status !== 'changes_requested') {
@@ -115,10 +116,27 @@ export class BuiltinDesk implements SupportDesk {
         changed = changedFields(current.fields, parsed);
         return { status: 'in_review', fields: parsed, entry: { status: 'in_review', by, fields: changed } };
       },
-      (ticket) => ({ type: 'resubmitted', ticket, changed }),
+      (next) => ({ type: 'resubmitted', ticket: next, changed }),
     );
-    await this.emit(event);
-    return event.ticket;
+    if (event) await this.emit(event);
+    return ticket;
+  }
+
+  async withdraw(id: string, by: string, note?: string): Promise<Ticket> {
+    const { ticket, event } = await this.update(
+      id,
+      (current) => {
+        // A second delivery of the same confirmation, or another instance, finds it done already.
+        if (current.status === 'cancelled') return undefined;
+        if (!WITHDRAWABLE_STATUSES.includes(current.status)) {
+          throw new DeskError('invalid_transition', `a ${current.status} ticket cannot be withdrawn`);
+        }
+        return { status: 'cancelled', entry: { status: 'cancelled', by, note } };
+      },
+      (next) => ({ type: 'withdrawn', ticket: next, ...(note ? { note } : {}) }),
+    );
+    if (event) await this.emit(event);
+    return ticket;
   }
 
   async listAudit(filter: { ticketId?: string }): Promise<AuditEntry[]> {
@@ -142,22 +160,27 @@ export class BuiltinDesk implements SupportDesk {
 
   /**
    * Applies `change` to the stored ticket, committed together with what the recorders add for its
-   * event; on a race with another writer, to the newer ticket.
+   * event; on a race with another writer, to the newer ticket. `change` returns undefined to leave
+   * the ticket as it is (then there is no event).
    */
   private async update<E extends TicketEvent>(
     id: string,
-    change: (current: Ticket) => { status: TicketStatus; fields?: TicketFields; entry: Omit<TicketHistoryEntry, 'at'> },
+    change: (
+      current: Ticket,
+    ) => { status: TicketStatus; fields?: TicketFields; entry: Omit<TicketHistoryEntry, 'at'> } | undefined,
     eventOf: (next: Ticket) => E,
-  ): Promise<{ event: E }> {
+  ): Promise<{ ticket: Ticket; event?: E }> {
     const recorders = [...this.recorders];
     let event: E | undefined;
     let recorded: StoreWrite[][] = [];
-    await updateWithRetry<Ticket>(
+    const updated = await updateWithRetry<Ticket>(
       this.store,
       TICKET + id,
       (current) => {
         if (!current) throw new DeskError('ticket_not_found', `no ticket ${id}`);
-        const { status, fields, entry } = change(current);
+        const next = change(current);
+        if (!next) return undefined;
+        const { status, fields, entry } = next;
         const at = this.clock.now().toISOString();
         return ticketSchema.parse({
           ...current,
@@ -176,10 +199,11 @@ export class BuiltinDesk implements SupportDesk {
         },
       },
     );
+    if (!updated?.changed) return { ticket: updated!.value };
     recorders.forEach((recorder, i) => {
       if (recorded[i]?.length) recorder.afterCommit();
     });
-    return { event: event as E };
+    return { ticket: updated.value, event };
   }
 
   private async emit(event: TicketEvent): Promise<void> {

@@ -41,6 +41,12 @@ export const DECISION_RULES: Readonly<Record<Decision, { to: TicketStatus; from:
   request_changes: { to: 'changes_requested', from: ['submitted', 'in_review'] },
 };
 
+/**
+ * The statuses a merchant can withdraw a ticket from (it becomes `cancelled`): while a reviewer
+ * has not decided it, or is waiting for the merchant's corrections.
+ */
+export const WITHDRAWABLE_STATUSES: readonly TicketStatus[] = ['submitted', 'in_review', 'changes_requested'];
+
 /** The decision that takes a ticket to this status; undefined for statuses no decision leads to. */
 export function decisionLeadingTo(status: TicketStatus): Decision | undefined {
   return DECISIONS.find((decision) => DECISION_RULES[decision].to === status);
@@ -69,7 +75,9 @@ export interface AuditEntry {
 export type TicketEvent =
   | { type: 'filed'; ticket: Ticket }
   | { type: 'decided'; ticket: Ticket; decision: Decision; note?: string; fields?: string[] }
-  | { type: 'resubmitted'; ticket: Ticket; changed: string[] };
+  | { type: 'resubmitted'; ticket: Ticket; changed: string[] }
+  /** The merchant withdrew the request: the ticket is `cancelled` and no longer decided. */
+  | { type: 'withdrawn'; ticket: Ticket; note?: string };
 
 export type TicketEventListener = (event: TicketEvent) => Promise<void> | void;
 
@@ -95,6 +103,12 @@ export interface SupportDesk {
   decide(id: string, input: DecisionInput, by: string): Promise<Ticket>;
   /** The merchant's corrected fields after request_changes; the same ticket goes back to review. */
   resubmit(id: string, fields: TicketFields, by: string): Promise<Ticket>;
+  /**
+   * The merchant withdraws a ticket not yet decided (WITHDRAWABLE_STATUSES): it becomes
+   * `cancelled`. Idempotent: withdrawing a ticket already cancelled changes and emits nothing and
+   * returns it. Throws DeskError for an unknown ticket or one already decided.
+   */
+  withdraw(id: string, by: string, note?: string): Promise<Ticket>;
   listAudit(filter: { ticketId?: string }): Promise<AuditEntry[]>;
   /** Called after each change is stored. */
   onTicketEvent(listener: TicketEventListener): () => void;

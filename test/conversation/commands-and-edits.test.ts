@@ -57,7 +57,8 @@ describe('back, cancel, start over', () => {
     chat = await openTestChat();
     await answerFirst(chat, AT.phone);
     await playTranscript(chat, [
-      ['取消', '已取消本次申请'],
+      ['取消', '确定取消吗'],
+      ['是', '已取消本次申请'],
       ['取消', '目前没有进行中的申请'],
       ['解绑', ['解绑助手', '同意吗']],
     ]);

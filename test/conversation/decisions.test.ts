@@ -92,7 +92,8 @@ describe('the desk decides, the merchant is told unprompted', () => {
     await chat.assistant.desk.decide(TICKET, { decision: 'request_changes', note: '请补充', fields: ['email'] }, 'r');
     await chat.deliverLater();
     await playTranscript(chat, [
-      ['取消', '已取消'],
+      ['取消', '确定取消吗'],
+      ['是', '已取消'],
       ['你好', ['邮箱']],
       ['zs@example.com', ['7. 邮箱：zs@example.com（已修改，原为：zhangsan@example.com）']],
     ]);

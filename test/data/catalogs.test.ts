@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CANCEL_CONFIRMATION_FORM, WITHDRAW_CONFIRMATION_FORM } from '../../dialogs/confirmations.ts';
 import { STATUS_LOOKUP_FORM } from '../../dialogs/status-lookup-form.ts';
 import { UNBIND_FORM } from '../../dialogs/unbind-form.ts';
 import type { FormDefinition } from '../../src/engine/form-definition.ts';
@@ -45,7 +46,9 @@ describe('message catalogs', () => {
   });
 
   it('every key the forms refer to exists in both languages', () => {
-    for (const form of [UNBIND_FORM, STATUS_LOOKUP_FORM]) checkFormKeys(form);
+    for (const form of [UNBIND_FORM, STATUS_LOOKUP_FORM, CANCEL_CONFIRMATION_FORM, WITHDRAW_CONFIRMATION_FORM]) {
+      checkFormKeys(form);
+    }
   });
 
   function checkFormKeys(form: FormDefinition) {

@@ -100,7 +100,7 @@ describe('reviewer page', () => {
 
   it('filters by status, with a count for each', async () => {
     const filters = await page.locator('.filter').allTextContents();
-    expect(filters).toEqual(['全部5', '已提交4', '审核中0', '待补充资料0', '已通过1', '已驳回0', '已完成0', '已取消0']);
+    expect(filters).toEqual(['全部5', '已提交4', '审核中0', '待补充资料0', '已通过1', '已驳回0', '已完成0', '已撤回0']);
     await page.locator('.filter[data-status="approved"]').click();
     await expect.poll(rowIds).toEqual([ids.approved]);
     await page.locator('.filter[data-status="rejected"]').click();

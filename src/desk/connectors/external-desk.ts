@@ -17,7 +17,7 @@ export interface DeliveryResult {
  * - `deliver` must be safe to call more than once with the same key: the outbox retries after
  *   timeouts and crashes, when it cannot know whether the desk already acted. Connectors pass the
  *   key on (`Idempotency-Key`) and/or look the ticket up before creating it.
- * - 'filed' creates the remote ticket; 'resubmitted' and 'decided' update it.
+ * - 'filed' creates the remote ticket; 'resubmitted', 'decided' and 'withdrawn' update it.
  * - Failures are thrown as `DeliveryError`; anything else thrown counts as retryable.
  */
 export interface ExternalDesk {

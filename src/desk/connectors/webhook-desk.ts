@@ -4,7 +4,9 @@
  *
  * Request: `POST <url>`, `Content-Type: application/json`, `Idempotency-Key: <outbox key>`
  * (the same on every retry: receivers should dedupe by it), `X-Unbind-Signature: t=…,v1=…`, body
- * `{eventId, event: 'filed'|'decided'|'resubmitted', ticket, decision?, note?, fields?, changed?}`.
+ * `{eventId, event: 'filed'|'decided'|'resubmitted'|'withdrawn', ticket, decision?, note?, fields?, changed?}`;
+ * `withdrawn`: the merchant withdrew the request, `ticket.status` is `cancelled` and it can no
+ * longer be decided.
  * Any 2xx is success; a JSON answer `{remoteId}` (or `{id}`) is kept as the remote ticket's id.
  */
 import type { Clock } from '../../platform/clock-and-ids.ts';
@@ -39,6 +41,8 @@ export function webhookBody(event: TicketEvent, eventId: string): Record<string,
       };
     case 'resubmitted':
       return { eventId, event: 'resubmitted', ticket: event.ticket, changed: event.changed };
+    case 'withdrawn':
+      return { eventId, event: 'withdrawn', ticket: event.ticket, ...(event.note ? { note: event.note } : {}) };
   }
 }
 

@@ -19,6 +19,7 @@ import {
   zendeskCreateBody,
   zendeskDecisionBody,
   zendeskResubmitBody,
+  zendeskWithdrawnBody,
 } from './zendesk-ticket.ts';
 
 const REMOTE = 'desk/zendesk/remote/';
@@ -149,6 +150,8 @@ export function createZendeskDesk(options: ZendeskDeskOptions): ExternalDesk {
           };
           return update(event.ticket, zendeskDecisionBody(event.decision, details, locale));
         }
+        case 'withdrawn':
+          return update(event.ticket, zendeskWithdrawnBody(event.note, locale));
       }
     },
   };

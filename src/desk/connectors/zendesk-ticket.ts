@@ -161,3 +161,25 @@ export function zendeskResubmitBody(ticket: Ticket, changed: readonly string[], 
     },
   };
 }
+
+/** The tag of a ticket the merchant withdrew (its status is `cancelled` on our side). */
+export const ZENDESK_WITHDRAWN_TAG = 'unbind-cancelled';
+
+/**
+ * `PUT` body after the merchant withdrew the request: solved (nothing left for an agent to do),
+ * tagged, with a note saying so; decision tags removed, since no decision stands.
+ */
+export function zendeskWithdrawnBody(note: string | undefined, locale: Locale) {
+  const lines = [
+    t(locale, 'outbox:zendesk.withdrawn'),
+    ...(note ? [t(locale, 'outbox:zendesk.withdrawnNote', { note })] : []),
+  ];
+  return {
+    ticket: {
+      comment: { body: lines.join('\n'), public: false },
+      status: 'solved',
+      additional_tags: [ZENDESK_WITHDRAWN_TAG],
+      remove_tags: DECISIONS.map(decisionTag),
+    },
+  };
+}

@@ -75,6 +75,10 @@ export function eventsFromHistory(ticket: Ticket): TicketEvent[] {
     if (entry.status === 'in_review' && ticket.history[i - 1]?.status === 'changes_requested') {
       return [{ type: 'resubmitted', ticket: snapshot, changed: entry.fields ?? [] }];
     }
+    // Only a merchant's withdrawal makes a ticket cancelled (see SupportDesk.withdraw).
+    if (entry.status === 'cancelled') {
+      return [{ type: 'withdrawn', ticket: snapshot, ...(entry.note ? { note: entry.note } : {}) }];
+    }
     return [];
   });
 }
