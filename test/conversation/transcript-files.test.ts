@@ -21,6 +21,8 @@ const turnSchema = z.union([
     expect: z.array(fragment).default([]),
     notExpect: z.array(fragment).default([]),
     locale: z.enum(['zh-CN', 'en-US']).optional(),
+    /** Another chat of the same merchant (e.g. asking for a status from elsewhere); default the first. */
+    conversation: z.string().optional(),
   }),
   z.strictObject({
     /** A reviewer decides the conversation's latest ticket; the merchant is told (as the outbox would). */
@@ -38,7 +40,7 @@ const transcriptSchema = z.strictObject({
   /** Which issue items this conversation exercises. */
   covers: z.array(z.string()).min(1),
   turns: z.array(turnSchema).min(1),
-  /** The conversation's tickets at the end, oldest first: status and the fields that matter. */
+  /** Every ticket at the end, oldest first: status and the fields that matter. */
   tickets: z.array(z.strictObject({ status: z.string(), fields: z.record(z.string(), z.unknown()).optional() })),
 });
 type Transcript = z.infer<typeof transcriptSchema>;
@@ -54,6 +56,7 @@ function check(reply: string, fragments: string[], present: boolean, where: stri
 }
 
 async function play(chat: TestChat, transcript: Transcript): Promise<void> {
+  const router = chat.assistant.router;
   const told: string[] = [];
   chat.onLater((text) => told.push(text));
   for (const [index, turn] of transcript.turns.entries()) {
@@ -68,7 +71,14 @@ async function play(chat: TestChat, transcript: Transcript): Promise<void> {
       check(told.join('\n---\n'), turn.expect, true, `step ${index + 1} (desk ${turn.desk.decision})`);
       continue;
     }
-    const reply = await chat.sayText(turn.say, turn.locale ? { locale: turn.locale } : undefined);
+    const options = turn.locale ? { locale: turn.locale } : undefined;
+    const reply = turn.conversation
+      ? (
+          await router.handle({ channel: 'webchat', conversationId: turn.conversation, userId: 'merchant-1', text: turn.say, ...options })
+        )
+          .map((r) => r.text)
+          .join('\n---\n')
+      : await chat.sayText(turn.say, options);
     const where = `step ${index + 1}: merchant says ${JSON.stringify(turn.say)}`;
     check(reply, turn.expect, true, where);
     check(reply, turn.notExpect, false, where);
@@ -94,7 +104,7 @@ describe('conversations as data', () => {
     const transcript = transcriptSchema.parse(JSON.parse(readFileSync(path.join(DIR, name), 'utf8')));
     chat = await openTestChat();
     await play(chat, transcript);
-    const tickets = await chat.assistant.desk.listTickets({ channel: 'webchat', conversationId: 'conv-1' });
+    const tickets = await chat.assistant.desk.listTickets({});
     expect(
       tickets.map((ticket) => ticket.status),
       'tickets at the end',
