@@ -21,13 +21,15 @@ async function main() {
 
   // First, while nothing else has warmed up: training is part of start-up.
   const nlu = evaluate();
-  print('Language understanding (held-out evaluation set, never trained on):');
+  print('Language understanding (two held-out sets, never trained on: own voice / other voices):');
   print(`  training (both languages)    ${fmt(nlu.trainMs, 0)} ms`);
   print(`  parse per message            p50 ${fmt(nlu.classifyUs.p50, 0)} µs, p99 ${fmt(nlu.classifyUs.p99, 0)} µs`);
-  for (const [locale, result] of Object.entries(nlu.locales)) {
-    print(
-      `  accuracy ${locale}             ${fmt(result.accuracy * 100)} % (${result.correct}/${result.total}); below ${nlu.clarifyBelow} asks again: ${fmt(result.clarifyShare * 100)} %`,
-    );
+  for (const [set, locales] of Object.entries(nlu.sets)) {
+    for (const [locale, result] of Object.entries(locales)) {
+      print(
+        `  ${`${set} ${locale}`.padEnd(28)} accuracy ${fmt(result.accuracy * 100)} % (${result.correct}/${result.total}); acted on (≥ ${nlu.clarifyBelow}) right ${fmt(result.confidentAccuracy * 100)} %; asks again ${fmt(result.clarifyShare * 100)} %`,
+      );
+    }
   }
   print();
 
