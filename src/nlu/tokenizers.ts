@@ -6,7 +6,8 @@
  * ‹sn›…), numbers of up to 4 digits (88, 886), emoji, ? and ! are tokens too.
  */
 import { PorterStemmer } from './natural.ts';
-import type { SpellingCorrector } from './spelling.ts';
+import { normalize } from './normalize.ts';
+import { createSpellingCorrector, type SpellingCorrector } from './spelling.ts';
 
 /** Takes normalised text (see normalize.ts), returns its tokens. */
 export type Tokenizer = (normalizedText: string) => string[];
@@ -16,12 +17,15 @@ export type HanSegmenter = (run: string) => string[];
 const SEGMENTS =
   /‹[a-z]+›|(?<han>\p{Script=Han}+)|(?<word>[a-z]+(?:'[a-z]+)*)|(?<digits>\d+)|\p{Extended_Pictographic}|[?!]/gu;
 
-/** can't → can + not; what's → what; hiii → hi (a letter typed three times or more counts once). */
+/** can't → can + not; what's → what; hiii → hi (a letter typed three times or more counts once); typos corrected, run-together words split. */
 function englishWords(word: string, correct: SpellingCorrector): string[] {
-  const squeezed = correct(word.replace(/([a-z])\1{2,}/g, '$1'));
-  const negated = /^(.+)n't$/.exec(squeezed);
-  if (negated?.[1]) return [NEGATED_BASE[negated[1]] ?? negated[1], 'not'];
-  return [squeezed.replace(/'[a-z]+$/, '')];
+  return correct(word.replace(/([a-z])\1{2,}/g, '$1'))
+    .split(' ')
+    .flatMap((corrected) => {
+      const negated = /^(.+)n't$/.exec(corrected);
+      if (negated?.[1]) return [NEGATED_BASE[negated[1]] ?? negated[1], 'not'];
+      return [corrected.replace(/'[a-z]+$/, '')];
+    });
 }
 const NEGATED_BASE: Record<string, string> = { ca: 'can', wo: 'will', sha: 'shall' };
 
@@ -48,4 +52,18 @@ export function createTokenizer(
     }
     return tokens;
   };
+}
+
+/** Every Latin-script word of the texts, with repeats: the vocabulary typo correction corrects towards. */
+export function* latinWords(texts: Iterable<string>): Generator<string> {
+  for (const text of texts) yield* normalize(text).match(/[a-z]+/g) ?? [];
+}
+
+/**
+ * Raw text → tokens: normalised (normalize.ts), then tokenised with typo correction against the
+ * Latin words of `trainingTexts`. Shared by the intent classifier and the choice classifier.
+ */
+export function createTextTokenizer(trainingTexts: Iterable<string>, segmentHan?: HanSegmenter): Tokenizer {
+  const tokenize = createTokenizer(segmentHan, createSpellingCorrector(latinWords(trainingTexts)));
+  return (text) => tokenize(normalize(text));
 }
