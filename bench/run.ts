@@ -5,6 +5,7 @@
 
 import { benchHttp } from './http.ts';
 import { benchConversations, benchHeapPerConversation } from './in-process.ts';
+import { evaluateChoices } from './nlu/choices.ts';
 import { evaluate } from './nlu/evaluate.ts';
 
 const fmt = (n: number, digits = 1) =>
@@ -30,6 +31,19 @@ async function main() {
         `  ${`${set} ${locale}`.padEnd(28)} accuracy ${fmt(result.accuracy * 100)} % (${result.correct}/${result.total}); acted on (≥ ${nlu.clarifyBelow}) right ${fmt(result.confidentAccuracy * 100)} %; asks again ${fmt(result.clarifyShare * 100)} %`,
       );
     }
+  }
+  print();
+
+  const choices = evaluateChoices();
+  print('Choice understanding (held-out phrases per question, never trained on):');
+  print(`  training (4 classifiers)     ${fmt(choices.trainMs, 0)} ms`);
+  print(
+    `  classify per answer          p50 ${fmt(choices.classifyUs.p50, 0)} µs, p99 ${fmt(choices.classifyUs.p99, 0)} µs`,
+  );
+  for (const r of choices.results) {
+    print(
+      `  ${`${r.question} ${r.locale}`.padEnd(28)} accuracy ${fmt(r.accuracy * 100)} % (${r.correct}/${r.total}); taken ${fmt(r.takenShare * 100)} %, right among taken ${fmt(r.takenAccuracy * 100)} %`,
+    );
   }
   print();
 

@@ -18,7 +18,7 @@ describe('held-out evaluation (phrases never trained on)', () => {
 
   const cases = EVALUATION_SETS.flatMap((set) => NLU_LOCALES.map((locale) => [set, locale] as const));
 
-  it.each(cases)('classifies at least 95%% of the %s %s phrases right', (set, locale) => {
+  it.each(cases)('classifies at least 95 percent of the %s %s phrases right', (set, locale) => {
     const { accuracy, misses } = result.sets[set][locale];
     expect(accuracy, JSON.stringify(misses, null, 1)).toBeGreaterThanOrEqual(0.95);
   });
