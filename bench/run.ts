@@ -5,6 +5,7 @@
 
 import { benchHttp } from './http.ts';
 import { benchConversations, benchHeapPerConversation } from './in-process.ts';
+import { evaluateChoices } from './nlu/choices.ts';
 import { evaluate } from './nlu/evaluate.ts';
 
 const fmt = (n: number, digits = 1) =>
@@ -21,12 +22,27 @@ async function main() {
 
   // First, while nothing else has warmed up: training is part of start-up.
   const nlu = evaluate();
-  print('Language understanding (held-out evaluation set, never trained on):');
+  print('Language understanding (two held-out sets, never trained on: own voice / other voices):');
   print(`  training (both languages)    ${fmt(nlu.trainMs, 0)} ms`);
   print(`  parse per message            p50 ${fmt(nlu.classifyUs.p50, 0)} µs, p99 ${fmt(nlu.classifyUs.p99, 0)} µs`);
-  for (const [locale, result] of Object.entries(nlu.locales)) {
+  for (const [set, locales] of Object.entries(nlu.sets)) {
+    for (const [locale, result] of Object.entries(locales)) {
+      print(
+        `  ${`${set} ${locale}`.padEnd(28)} accuracy ${fmt(result.accuracy * 100)} % (${result.correct}/${result.total}); acted on (≥ ${nlu.clarifyBelow}) right ${fmt(result.confidentAccuracy * 100)} %; asks again ${fmt(result.clarifyShare * 100)} %`,
+      );
+    }
+  }
+  print();
+
+  const choices = evaluateChoices();
+  print('Choice understanding (held-out phrases per question, never trained on):');
+  print(`  training (4 classifiers)     ${fmt(choices.trainMs, 0)} ms`);
+  print(
+    `  classify per answer          p50 ${fmt(choices.classifyUs.p50, 0)} µs, p99 ${fmt(choices.classifyUs.p99, 0)} µs`,
+  );
+  for (const r of choices.results) {
     print(
-      `  accuracy ${locale}             ${fmt(result.accuracy * 100)} % (${result.correct}/${result.total}); below ${nlu.clarifyBelow} asks again: ${fmt(result.clarifyShare * 100)} %`,
+      `  ${`${r.question} ${r.locale}`.padEnd(28)} accuracy ${fmt(r.accuracy * 100)} % (${r.correct}/${r.total}); taken ${fmt(r.takenShare * 100)} %, right among taken ${fmt(r.takenAccuracy * 100)} %`,
     );
   }
   print();

@@ -19,7 +19,12 @@ import type { Outbox } from './desk/outbox/outbox.ts';
 import { type DeskForwardingSettings, startDeskForwarding } from './desk/outbox/start-desk-forwarding.ts';
 import type { TicketEvent } from './desk/support-desk.ts';
 import { type ConversationLimits, createDailyQuota } from './limits/daily-quota.ts';
-import { createLanguageUnderstanding, type LanguageUnderstanding } from './nlu/index.ts';
+import {
+  type ChoiceUnderstanding,
+  createChoiceUnderstanding,
+  createLanguageUnderstanding,
+  type LanguageUnderstanding,
+} from './nlu/index.ts';
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock-and-ids.ts';
 import { type AppConfig, conversationLimitsOf } from './platform/config.ts';
 import type { Logger } from './platform/logger.ts';
@@ -72,9 +77,17 @@ export function sharedUnderstanding(): LanguageUnderstanding {
   return trainedUnderstanding;
 }
 
+let trainedChoices: ChoiceUnderstanding | undefined;
+
+/** Choice understanding, trained once per process like the intents. */
+function sharedChoiceUnderstanding(): ChoiceUnderstanding {
+  trainedChoices ??= createChoiceUnderstanding();
+  return trainedChoices;
+}
+
 /** The unbind assistant's bot over any per-turn storage (the bench also runs it over MemoryStorage). */
 export function createAssistantBot(
-  deps: Omit<AssistantBotDeps, 'form' | 'formValuesOf' | 'statusLookupForm' | 'callbacksPerDay'> & {
+  deps: Omit<AssistantBotDeps, 'form' | 'formValuesOf' | 'statusLookupForm' | 'callbacksPerDay' | 'choices'> & {
     store: VersionedStore;
     clock: Clock;
     limits: ConversationLimits;
@@ -84,6 +97,7 @@ export function createAssistantBot(
   const ticketsPerDay = createDailyQuota({ store, clock, name: 'tickets', perDay: limits.ticketsPerDay });
   return new AssistantBot({
     ...botDeps,
+    choices: sharedChoiceUnderstanding(),
     callbacksPerDay: createDailyQuota({ store, clock, name: 'callbacks', perDay: limits.callbacksPerDay }),
     form: {
       definition: UNBIND_FORM,

@@ -71,7 +71,7 @@ function compareTokenizers(): void {
     const cvAccuracy = cv.filter((p) => p.ranking[0]?.name === p.expected).length / cv.length;
     const { p50, p99 } = result.classifyUs;
     console.log(
-      `| ${name} | ${percent(result.locales['zh-CN'].accuracy)} | ${percent(result.locales['en-US'].accuracy)} | ${percent(cvAccuracy)} | ${result.trainMs.toFixed(0)} ms | ${p50.toFixed(0)} / ${p99.toFixed(0)} µs |`,
+      `| ${name} | ${percent(result.sets.evaluation['zh-CN'].accuracy)} | ${percent(result.sets.evaluation['en-US'].accuracy)} | ${percent(cvAccuracy)} | ${result.trainMs.toFixed(0)} ms | ${p50.toFixed(0)} / ${p99.toFixed(0)} µs |`,
     );
   }
 }
@@ -91,7 +91,7 @@ function compareClassifiers(sizes: number[]): void {
     const training = Number.isFinite(size) ? firstPhrases(size) : undefined;
     for (const classifier of ['bayes', 'logistic'] as ClassifierKind[]) {
       const result = evaluate({ classifier, training });
-      const cells = NLU_LOCALES.map((locale) => percent(result.locales[locale].accuracy));
+      const cells = NLU_LOCALES.map((locale) => percent(result.sets.evaluation[locale].accuracy));
       console.log(
         `| ${Number.isFinite(size) ? size : 'all'} | ${classifier} | ${cells.join(' | ')} | ${result.trainMs.toFixed(0)} ms |`,
       );

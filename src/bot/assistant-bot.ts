@@ -16,12 +16,12 @@ import { COMMANDS, type CommandName } from '../../dialogs/vocabulary.ts';
 import { DESK_DECISION_EVENT } from '../conversation/decision-notices.ts';
 import type { SupportDesk } from '../desk/support-desk.ts';
 import { createCommandRecognizer } from '../engine/answer-matching.ts';
-import type { FormWithOutcome, SlotValues } from '../engine/form-definition.ts';
+import type { ChoiceSlot, FormWithOutcome, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
 import { t } from '../i18n/translate.ts';
 import type { DailyQuota } from '../limits/daily-quota.ts';
-import type { LanguageUnderstanding } from '../nlu/index.ts';
+import { CHOICE_CONFIDENT_AT, type ChoiceUnderstanding, type LanguageUnderstanding } from '../nlu/index.ts';
 import type { IdGenerator } from '../platform/clock-and-ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Locale, Ticket } from '../validation/ticket.ts';
@@ -52,6 +52,8 @@ export interface AssistantBotDeps {
   /** The form's values for a filed ticket, to correct the fields a reviewer named. */
   formValuesOf: (ticket: Ticket) => SlotValues;
   understanding: LanguageUnderstanding;
+  /** What merchants' own words for a choice mean ("生意做不下去了" → relocation or closure). */
+  choices: ChoiceUnderstanding;
   ids: IdGenerator;
   logger: Logger;
   /** Call-back requests a conversation may file per day. */
@@ -70,6 +72,12 @@ export class AssistantBot extends ActivityHandler {
     super();
     const services = {
       localeOf: (context: TurnContext) => localeOf(context),
+      understandChoice: (slot: ChoiceSlot, text: string, locale: Locale) => {
+        const guess = deps.choices.questions.includes(slot.name)
+          ? deps.choices.classify(slot.name, text, locale)
+          : undefined;
+        return guess && guess.confidence >= CHOICE_CONFIDENT_AT ? guess.value : undefined;
+      },
       newRunId: () => deps.ids.next(),
       reportError: (error: unknown, code: string) => deps.logger.error({ err: error, code }, 'form error'),
     };

@@ -44,7 +44,13 @@ const HAS_WORDS = /\p{Script=Han}|[A-Za-z]{2,}/u;
 const CODE_LIKE = /[\x21-\x7e]*(?:\d|@|:\/\/)[\x21-\x7e]*/g;
 
 /** Intents a question at a free-text answer may have: it asks something instead of answering. */
-const QUESTION_INTENTS: ReadonlySet<string> = new Set<string>(['help', 'fees', 'status', 'human', 'out_of_scope']);
+const QUESTION_INTENTS: ReadonlySet<IntentName> = new Set<IntentName>([
+  'help',
+  'fees',
+  'status',
+  'human',
+  'out_of_scope',
+]);
 
 const COMMAND_INTENTS: Partial<Record<IntentName, CommandName>> = {
   status: 'status',
@@ -98,7 +104,8 @@ export function interpretMessage(
     const intentCommand = COMMAND_INTENTS[name];
     if (intentCommand) return { kind: 'command', command: intentCommand };
     if (name === 'fees' && (form ? isQuestion(text) : !hasValues)) return { kind: 'faq' };
-    if ((name as string) === 'out_of_scope' && !hasValues) return { kind: 'outOfScope' };
+    // "怎么绑定新机器" mentions a new device, which is not a reason to unbind: only labelled facts outweigh the intent.
+    if (name === 'out_of_scope' && reading.labelled.length === 0) return { kind: 'outOfScope' };
     if (name === 'greeting' || name === 'thanks' || name === 'goodbye') {
       // "你好，我要解绑 N5W…" is more than a greeting.
       if (!hasValues || form) return { kind: 'smallTalk', intent: name };

@@ -13,7 +13,7 @@ import type { ChoiceOption, ChoiceSlot, FormVocabulary, Phrases, SlotDefinition 
  * What a merchant's own words for a choice mean ("生意做不下去了" → relocation_or_closure): the
  * option's value when language understanding is confident, else undefined.
  */
-export type ChoiceUnderstanding = (slot: ChoiceSlot, text: string, locale: Locale) => string | undefined;
+export type UnderstandChoice = (slot: ChoiceSlot, text: string, locale: Locale) => string | undefined;
 
 /** Full-width to half-width, lower case, edge punctuation/emoji and inner spacing folded. */
 export function normalizeAnswer(text: string): string {
@@ -129,7 +129,7 @@ export class AnswerReader {
 
   constructor(
     vocabulary: FormVocabulary,
-    private readonly understandChoice?: ChoiceUnderstanding,
+    private readonly understandChoice?: UnderstandChoice,
   ) {
     this.yesWords = phraseSet(vocabulary.yes);
     this.noWords = phraseSet(vocabulary.no);

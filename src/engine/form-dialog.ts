@@ -11,7 +11,7 @@ import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult 
 import { t } from '../i18n/translate.ts';
 import { normalize } from '../nlu/normalize.ts';
 import { LOCALES, type Locale } from '../validation/ticket.ts';
-import { AnswerReader, type ChoiceUnderstanding, parseChoice } from './answer-matching.ts';
+import { AnswerReader, parseChoice, type UnderstandChoice } from './answer-matching.ts';
 import { type Correction, createCorrectionParser } from './corrections.ts';
 import {
   applicableSlots,
@@ -62,7 +62,7 @@ export type FormResult = { status: 'completed'; outcome: FormOutcome } | { statu
 export interface FormDialogServices {
   localeOf(context: TurnContext): Locale;
   /** What a merchant's own words for a choice mean; without it, choices are picked by their words only. */
-  understandChoice?: ChoiceUnderstanding;
+  understandChoice?: UnderstandChoice;
   newRunId(): string;
   reportError(error: unknown, code: string): void;
 }

@@ -12,7 +12,15 @@ import { INTENT_NAMES, type Locale, type PhraseSet } from './types.ts';
 /** dialogs/nlu, resolved from this file so it works from any working directory. */
 export const NLU_DATA_DIR = fileURLToPath(new URL('../../dialogs/nlu/', import.meta.url));
 
-export type PhraseKind = 'training' | 'evaluation';
+/**
+ * `evaluation` is written in the voice of the training phrases; `evaluation-voices` in others
+ * (voice-to-text run-ons, homophone typos, dialect, mixed languages, non-native English). Neither
+ * is ever trained on.
+ */
+export const PHRASE_KINDS = ['training', 'evaluation', 'evaluation-voices'] as const;
+export type PhraseKind = (typeof PHRASE_KINDS)[number];
+export const EVALUATION_SETS = ['evaluation', 'evaluation-voices'] as const satisfies readonly PhraseKind[];
+export type EvaluationSet = (typeof EVALUATION_SETS)[number];
 
 /** Reasons that words can name; `other` is free text and never extracted. */
 export const EXTRACTED_REASONS = REASON_CODES.filter((code) => code !== 'other');

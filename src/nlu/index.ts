@@ -2,6 +2,15 @@
  * Language understanding for the unbind assistant: intent (with a confidence), entities and the
  * language of one message. See DESIGN.md, "contract: language understanding".
  */
+export {
+  CHOICE_CONFIDENT_AT,
+  CHOICE_OPTIONS,
+  CHOICE_QUESTIONS,
+  type ChoiceGuess,
+  type ChoiceQuestion,
+  type ChoiceUnderstanding,
+  createChoiceUnderstanding,
+} from './choices.ts';
 export { createEntityExtractor, type EntityExtractor, extractEntities } from './entities.ts';
 export { detectLocale, writtenLocale } from './locale.ts';
 export {

@@ -7,27 +7,33 @@
  * posterior is then tempered (softmax of log-scores / temperature) because overlapping unigrams
  * and bigrams are far from independent and the raw posterior is overconfident.
  * Logistic regression: natural gives one sigmoid per intent (one-vs-rest), normalised here.
+ *
+ * The same classifier serves any closed set of labels: intents here, the options of a choice
+ * question in choices.ts.
  */
 import { BayesClassifier, LogisticRegressionClassifier } from './natural.ts';
 import { INTENT_NAMES, type IntentName } from './types.ts';
 
 export type ClassifierKind = 'bayes' | 'logistic';
 
-export interface TrainingExample {
-  intent: IntentName;
+export interface LabelledExample<Label extends string> {
+  label: Label;
   tokens: string[];
 }
+export type TrainingExample = LabelledExample<IntentName>;
 
-export interface IntentScore {
-  name: IntentName;
+export interface LabelScore<Label extends string> {
+  name: Label;
   confidence: number;
 }
+export type IntentScore = LabelScore<IntentName>;
 
-/** Ranks intents for a tokenised message. */
-export interface IntentClassifier {
-  /** Every intent, most likely first; confidences add up to 1, or are all 0 (`other` first) for no tokens. */
-  rank(tokens: string[]): IntentScore[];
+/** Ranks the labels for a tokenised message. */
+export interface TextClassifier<Label extends string> {
+  /** Every label, most likely first; confidences add up to 1, or are all 0 (the fallback first) for no tokens. */
+  rank(tokens: string[]): LabelScore<Label>[];
 }
+export type IntentClassifier = TextClassifier<IntentName>;
 
 export interface ClassifierOptions {
   kind?: ClassifierKind;
@@ -53,7 +59,7 @@ const UNFAMILIAR_MARKERS: [share: number, marker: string][] = [
   [2 / 3, '‹unfamiliar-most›'],
 ];
 
-function markUnfamiliar(examples: TrainingExample[]): (tokens: string[]) => string[] {
+function markUnfamiliar(examples: { tokens: string[] }[]): (tokens: string[]) => string[] {
   const phrasesWith = new Map<string, number>();
   for (const { tokens } of examples) {
     for (const token of new Set(tokens)) phrasesWith.set(token, (phrasesWith.get(token) ?? 0) + 1);
@@ -66,31 +72,38 @@ function markUnfamiliar(examples: TrainingExample[]): (tokens: string[]) => stri
   };
 }
 
-function isIntent(label: string): label is IntentName {
-  return (INTENT_NAMES as readonly string[]).includes(label);
-}
-
-function byConfidence(a: IntentScore, b: IntentScore): number {
+function byConfidence(a: { confidence: number }, b: { confidence: number }): number {
   return b.confidence - a.confidence;
 }
 
-function softmax(logScores: Map<IntentName, number>, temperature: number): IntentScore[] {
+function softmax<Label extends string>(logScores: Map<Label, number>, temperature: number): LabelScore<Label>[] {
   const max = Math.max(...logScores.values());
   const weights = [...logScores].map(([name, score]) => ({ name, weight: Math.exp((score - max) / temperature) }));
   const total = weights.reduce((sum, { weight }) => sum + weight, 0);
   return weights.map(({ name, weight }) => ({ name, confidence: weight / total })).sort(byConfidence);
 }
 
-/** For a message without a single token: `other`, and nothing is likely. */
-const NOTHING_TO_GO_ON: IntentScore[] = [
-  { name: 'other', confidence: 0 },
-  ...INTENT_NAMES.filter((name) => name !== 'other').map((name) => ({ name, confidence: 0 })),
-];
+/** The labels a classifier chooses among; `fallback` comes first, with every other at 0, when a message has no token. */
+interface LabelSet<Label extends string> {
+  labels: readonly Label[];
+  fallback: Label;
+}
 
-function trainBayes(examples: TrainingExample[], temperature: number, smoothing: number): IntentClassifier {
+function nothingToGoOn<Label extends string>({ labels, fallback }: LabelSet<Label>): LabelScore<Label>[] {
+  return [fallback, ...labels.filter((name) => name !== fallback)].map((name) => ({ name, confidence: 0 }));
+}
+
+function trainBayes<Label extends string>(
+  set: LabelSet<Label>,
+  examples: LabelledExample<Label>[],
+  temperature: number,
+  smoothing: number,
+): TextClassifier<Label> {
+  const isLabel = (label: string): label is Label => (set.labels as readonly string[]).includes(label);
+  const nothing = nothingToGoOn(set);
   const bayes = new BayesClassifier(undefined, smoothing);
   const withMarkers = markUnfamiliar(examples);
-  for (const { intent, tokens } of examples) bayes.addDocument(withMarkers(tokens), intent);
+  for (const { label, tokens } of examples) bayes.addDocument(withMarkers(tokens), label);
 
   // natural turns a token list into a 0/1 vector over every known token by testing each known
   // token against the list (thousands × each phrase: most of the training time). The same vector
@@ -107,22 +120,22 @@ function trainBayes(examples: TrainingExample[], temperature: number, smoothing:
     return vector;
   };
   bayes.train();
-  const logPrior = new Map<IntentName, number>();
+  const logPrior = new Map<Label, number>();
   for (const { label, value } of bayes.getClassifications([])) {
-    if (isIntent(label)) logPrior.set(label, Math.log(value));
+    if (isLabel(label)) logPrior.set(label, Math.log(value));
   }
 
   return {
     rank(tokens) {
-      if (tokens.length === 0) return NOTHING_TO_GO_ON;
+      if (tokens.length === 0) return nothing;
       const indices = withMarkers(tokens).flatMap((token) => featureIndex.get(token) ?? []);
       const logScores = new Map(logPrior);
       for (let at = 0; at < indices.length; at += CHUNK) {
         const sparse = Object.fromEntries(indices.slice(at, at + CHUNK).map((index, position) => [position, index]));
         for (const { label, value } of bayes.classifier.getClassifications(sparse)) {
-          const prior = logPrior.get(label as IntentName);
-          if (prior !== undefined)
-            logScores.set(label as IntentName, (logScores.get(label as IntentName) ?? 0) + Math.log(value) - prior);
+          const prior = isLabel(label) ? logPrior.get(label) : undefined;
+          if (isLabel(label) && prior !== undefined)
+            logScores.set(label, (logScores.get(label) ?? 0) + Math.log(value) - prior);
         }
       }
       return softmax(logScores, temperature);
@@ -130,24 +143,39 @@ function trainBayes(examples: TrainingExample[], temperature: number, smoothing:
   };
 }
 
-function trainLogistic(examples: TrainingExample[]): IntentClassifier {
+function trainLogistic<Label extends string>(
+  set: LabelSet<Label>,
+  examples: LabelledExample<Label>[],
+): TextClassifier<Label> {
+  const isLabel = (label: string): label is Label => (set.labels as readonly string[]).includes(label);
+  const nothing = nothingToGoOn(set);
   const logistic = new LogisticRegressionClassifier();
-  for (const { intent, tokens } of examples) logistic.addDocument(tokens, intent);
+  for (const { label, tokens } of examples) logistic.addDocument(tokens, label);
   logistic.train();
   return {
     rank(tokens) {
-      if (tokens.length === 0) return NOTHING_TO_GO_ON;
+      if (tokens.length === 0) return nothing;
       const scores = logistic.getClassifications([...new Set(tokens)]);
       const total = scores.reduce((sum, { value }) => sum + value, 0) || 1;
       return scores
-        .filter(({ label }) => isIntent(label))
-        .map(({ label, value }) => ({ name: label as IntentName, confidence: value / total }))
+        .flatMap(({ label, value }) => (isLabel(label) ? [{ name: label, confidence: value / total }] : []))
         .sort(byConfidence);
     },
   };
 }
 
-export function trainIntentClassifier(examples: TrainingExample[], options: ClassifierOptions = {}): IntentClassifier {
+/** A classifier over `labels` (`fallback` first when a message has no token at all). */
+export function trainTextClassifier<Label extends string>(
+  labels: readonly Label[],
+  fallback: Label,
+  examples: LabelledExample<Label>[],
+  options: ClassifierOptions = {},
+): TextClassifier<Label> {
   const { kind = 'bayes', temperature = 1, smoothing = DEFAULT_SMOOTHING } = options;
-  return kind === 'bayes' ? trainBayes(examples, temperature, smoothing) : trainLogistic(examples);
+  const set = { labels, fallback };
+  return kind === 'bayes' ? trainBayes(set, examples, temperature, smoothing) : trainLogistic(set, examples);
+}
+
+export function trainIntentClassifier(examples: TrainingExample[], options: ClassifierOptions = {}): IntentClassifier {
+  return trainTextClassifier(INTENT_NAMES, 'other', examples, options);
 }

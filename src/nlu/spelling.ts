@@ -1,13 +1,21 @@
 /**
  * Typo correction for Latin-script words against the words of the training phrases: an unknown
  * word of 4+ letters becomes the most frequent known word one edit away (two for 8+ letters), with
- * insertions, deletions, substitutions and swaps of neighbours counting one edit each.
+ * insertions, deletions, substitutions and swaps of neighbours counting one edit each. An unknown
+ * word with no such neighbour that is known words run together ("cancelplease", "unbindmypos":
+ * phone keyboards and hurried typing drop spaces) is split into the fewest of them.
  */
 
+/** Returns the corrected word, or several words separated by spaces. */
 export type SpellingCorrector = (word: string) => string;
 
 const MIN_LENGTH = 4;
 const LONG_WORD = 8;
+/** Shortest run-together word worth splitting, and most pieces it may split into. */
+const MIN_RUN_TOGETHER = 6;
+const MAX_PIECES = 4;
+/** One-letter words a piece may be. */
+const ONE_LETTER_WORDS = new Set(['i', 'a']);
 
 /** Optimal string alignment distance, giving up once it exceeds `limit`. */
 function editDistance(a: string, b: string, limit: number): number {
@@ -32,6 +40,26 @@ function editDistance(a: string, b: string, limit: number): number {
   return previous[b.length] ?? limit + 1;
 }
 
+/** The fewest known words that make up `word` (ties: the more frequent words), or undefined. */
+function splitRunTogether(word: string, counts: Map<string, number>): string[] | undefined {
+  // best[i]: the best split of word[0, i) as [pieces, summed frequency, words].
+  const best: ([number, number, string[]] | undefined)[] = [[0, 0, []]];
+  for (let end = 1; end <= word.length; end++) {
+    for (let start = Math.max(0, end - LONG_WORD * 2); start < end; start++) {
+      const before = best[start];
+      const piece = word.slice(start, end);
+      const count = counts.get(piece);
+      if (!before || count === undefined || (piece.length === 1 && !ONE_LETTER_WORDS.has(piece))) continue;
+      const candidate: [number, number, string[]] = [before[0] + 1, before[1] + count, [...before[2], piece]];
+      const current = best[end];
+      if (!current || candidate[0] < current[0] || (candidate[0] === current[0] && candidate[1] > current[1]))
+        best[end] = candidate;
+    }
+  }
+  const found = best[word.length];
+  return found && found[0] >= 2 && found[0] <= MAX_PIECES ? found[2] : undefined;
+}
+
 export function createSpellingCorrector(knownWords: Iterable<string>): SpellingCorrector {
   const counts = new Map<string, number>();
   for (const word of knownWords) counts.set(word, (counts.get(word) ?? 0) + 1);
@@ -53,6 +81,7 @@ export function createSpellingCorrector(knownWords: Iterable<string>): SpellingC
         if (distance === 1 && limit === 1) break;
       }
     }
+    if (best === word && word.length >= MIN_RUN_TOGETHER) best = splitRunTogether(word, counts)?.join(' ') ?? word;
     cache.set(word, best);
     return best;
   };

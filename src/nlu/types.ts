@@ -15,6 +15,7 @@ export const INTENT_NAMES = [
   'thanks',
   'restart',
   'other',
+  'out_of_scope',
 ] as const;
 export type IntentName = (typeof INTENT_NAMES)[number];
 

@@ -74,7 +74,13 @@ async function play(chat: TestChat, transcript: Transcript): Promise<void> {
     const options = turn.locale ? { locale: turn.locale } : undefined;
     const reply = turn.conversation
       ? (
-          await router.handle({ channel: 'webchat', conversationId: turn.conversation, userId: 'merchant-1', text: turn.say, ...options })
+          await router.handle({
+            channel: 'webchat',
+            conversationId: turn.conversation,
+            userId: 'merchant-1',
+            text: turn.say,
+            ...options,
+          })
         )
           .map((r) => r.text)
           .join('\n---\n')

@@ -27,7 +27,7 @@ describe('every rejected answer says what was wrong, with an example, in Chinese
     ]));
   it('choices and yes/no', async () => {
     await at(AT.deviceCondition, [
-      ['还行吧', ['没有看懂您的选择', '1. 正常使用']],
+      ['蓝色的', ['没有看懂您的选择', '1. 正常使用']],
       ['9', '没有看懂您的选择'],
       ['能用', '解绑的原因'],
     ]);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { loadEntityKeywords, loadNeutralWords, loadPhrases, loadTraditionalMap } from '../../src/nlu/data.ts';
+import {
+  EVALUATION_SETS,
+  loadEntityKeywords,
+  loadNeutralWords,
+  loadPhrases,
+  loadTraditionalMap,
+} from '../../src/nlu/data.ts';
 import { normalize, toSimplified } from '../../src/nlu/normalize.ts';
 import { INTENT_NAMES, NLU_LOCALES } from '../../src/nlu/types.ts';
 
@@ -9,20 +15,26 @@ const comparable = (text: string) => normalize(text).replace(/[^\p{L}\p{N}]/gu, 
 describe.each(NLU_LOCALES)('phrases %s', (locale) => {
   const training = loadPhrases(locale, 'training');
   const evaluation = loadPhrases(locale, 'evaluation');
+  const voices = loadPhrases(locale, 'evaluation-voices');
 
-  it.each(INTENT_NAMES)('has at least 40 training and 15 evaluation phrases for %s', (intent) => {
-    expect(training[intent].length).toBeGreaterThanOrEqual(40);
-    expect(evaluation[intent].length).toBeGreaterThanOrEqual(15);
-  });
+  it.each(INTENT_NAMES)(
+    'has at least 40 training, 15 evaluation and 20 other-voice evaluation phrases for %s',
+    (intent) => {
+      expect(training[intent].length).toBeGreaterThanOrEqual(40);
+      expect(evaluation[intent].length).toBeGreaterThanOrEqual(15);
+      expect(voices[intent].length).toBeGreaterThanOrEqual(20);
+    },
+  );
 
-  it('never trains on an evaluation phrase', () => {
+  it.each(EVALUATION_SETS)('never trains on a phrase of the %s set', (set) => {
     const trained = new Set(INTENT_NAMES.flatMap((intent) => training[intent].map(comparable)));
-    const leaked = INTENT_NAMES.flatMap((intent) => evaluation[intent].filter((text) => trained.has(comparable(text))));
+    const held = loadPhrases(locale, set);
+    const leaked = INTENT_NAMES.flatMap((intent) => held[intent].filter((text) => trained.has(comparable(text))));
     expect(leaked).toEqual([]);
   });
 
   it('files no phrase under two intents', () => {
-    for (const phrases of [training, evaluation]) {
+    for (const phrases of [training, evaluation, voices]) {
       const intentOf = new Map<string, string>();
       for (const intent of INTENT_NAMES) {
         for (const text of phrases[intent]) {
