@@ -100,7 +100,9 @@ export function interpretMessage(
     if (!form) return { kind: 'clarify' };
     return hasValues ? { kind: 'fill', reading } : { kind: 'answer' };
   }
-  if (confidence >= CLARIFY_BELOW && mayInterrupt(text, name, form)) {
+  // "没有", "好的": a bare yes or no is an answer, never read for an intent.
+  const bareYesNo = position.starting.isBareYesNo(text);
+  if (confidence >= CLARIFY_BELOW && !bareYesNo && mayInterrupt(text, name, form)) {
     const intentCommand = COMMAND_INTENTS[name];
     if (intentCommand) return { kind: 'command', command: intentCommand };
     if (name === 'fees' && (form ? isQuestion(text) : !hasValues)) return { kind: 'faq' };

@@ -27,7 +27,8 @@ export function normalizeAnswer(text: string): string {
 }
 
 function phraseSet(phrases: Phrases): Set<string> {
-  return new Set(LOCALES.flatMap((lng) => phrases[lng].map(normalizeAnswer)));
+  // An emoji answer ("👍") normalises to nothing: it is kept as written, and matched so (see matches).
+  return new Set(LOCALES.flatMap((lng) => phrases[lng].map((p) => normalizeAnswer(p) || p.normalize('NFKC').trim())));
 }
 
 function matches(words: Set<string>, text: string): boolean {
@@ -108,14 +109,22 @@ export function createCommandRecognizer<Name extends string>(
   };
 }
 
-/** Picks an option by its number (1-based), its label in either language, or a synonym. */
-export function parseChoice(options: readonly ChoiceOption[], text: string): string | undefined {
+/** Picks an option by its number (1-based), or its label or a synonym in either language, as the whole answer. */
+export function exactChoice(options: readonly ChoiceOption[], text: string): string | undefined {
   const answer = normalizeAnswer(text);
   const index = Number.parseInt(answer, 10);
   if (/^\d+$/.test(answer) && index >= 1 && index <= options.length) return options[index - 1]?.value;
-  const { exact, inside } = choiceIndex(options);
-  // "坏了开不了机": otherwise a synonym inside a longer answer, when it points to one option only.
-  return exact.get(answer) ?? meaningInside(answer, inside);
+  return choiceIndex(options).exact.get(answer);
+}
+
+/** "坏了开不了机": a synonym inside a longer answer, when it points to one option only. */
+function choiceInside(options: readonly ChoiceOption[], text: string): string | undefined {
+  return meaningInside(normalizeAnswer(text), choiceIndex(options).inside);
+}
+
+/** Picks an option by number, label or synonym: the whole answer, else a synonym inside it. */
+export function parseChoice(options: readonly ChoiceOption[], text: string): string | undefined {
+  return exactChoice(options, text) ?? choiceInside(options, text);
 }
 
 /** Reads answers with one form's words; built once per form, since its word lists are static. */
@@ -147,7 +156,12 @@ export class AnswerReader {
    * language, by what the words mean.
    */
   chooseOption(slot: ChoiceSlot, text: string, locale?: Locale): string | undefined {
-    return parseChoice(slot.options, text) ?? (locale && this.understandChoice?.(slot, text, locale));
+    // What the whole sentence means outweighs one of its words ("we move to other city" is a relocation).
+    return (
+      exactChoice(slot.options, text) ??
+      (locale && this.understandChoice?.(slot, text, locale)) ??
+      choiceInside(slot.options, text)
+    );
   }
 
   /** The whole message is just a yes or a no word ("好的", "ok", "不"). */
@@ -166,16 +180,20 @@ export class AnswerReader {
     return matches(this.keepWords, text);
   }
 
-  /** "其他原因，跟总部取消合作了" → "跟总部取消合作了": what follows the option's name, if anything. */
+  /**
+   * "其他原因，跟总部取消合作了": the answer starts with the option's name; what follows it (if
+   * anything) is returned, "" when nothing does. Undefined when the answer does not start so.
+   */
   afterOptionName(slot: ChoiceSlot, value: string, text: string): string | undefined {
     const option = slot.options.find((o) => o.value === value);
     if (!option) return undefined;
     const answer = text.normalize('NFKC').trim();
     const name = [...namesOf(option.synonyms, option.label)]
       .sort((a, b) => b.length - a.length)
-      .find((n) => answer.toLowerCase().startsWith(n));
-    const rest = name ? answer.slice(name.length).replace(/^[\s\p{P}]+|[\s]+$/gu, '') : '';
-    return [...rest].length >= 2 ? rest : undefined;
+      .find((n) => answer.toLowerCase().startsWith(n) && !/^[a-z]/i.test(answer.slice(n.length)));
+    if (name === undefined) return undefined;
+    const rest = answer.slice(name.length).replace(/^[\s\p{P}]+|[\s]+$/gu, '');
+    return [...rest].length >= 2 ? rest : '';
   }
 
   /** "跳过", "没有邮箱", "no email": a skip word in a message that holds no value. */

@@ -11,7 +11,7 @@ import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult 
 import { t } from '../i18n/translate.ts';
 import { normalize } from '../nlu/normalize.ts';
 import { LOCALES, type Locale } from '../validation/ticket.ts';
-import { AnswerReader, parseChoice, type UnderstandChoice } from './answer-matching.ts';
+import { AnswerReader, type UnderstandChoice } from './answer-matching.ts';
 import { type Correction, createCorrectionParser } from './corrections.ts';
 import {
   applicableSlots,
@@ -153,8 +153,15 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     const state = dc.activeDialog!.state as FormRunState;
     const filled = this.fillValues(state, reading.values);
     const pending = state.phase === 'asking' && state.current ? this.slot(state.current) : undefined;
-    if (pending && reading.pendingAnswer && !filled.includes(pending)) {
-      const checked = checkSlotAnswer(pending, this.reader, reading.pendingAnswer, this.services.localeOf(dc.context));
+    // "no minor" at a description: the "no" belongs to the label after it, not to the description.
+    const answer = reading.pendingAnswer;
+    if (
+      pending &&
+      answer &&
+      !filled.includes(pending) &&
+      !(takesFreeText(pending) && this.reader.isBareYesNo(answer))
+    ) {
+      const checked = checkSlotAnswer(pending, this.reader, answer, this.services.localeOf(dc.context));
       if (checked.ok) filled.push(...this.fillValues(state, { [pending.name]: checked.value }));
     }
     await this.acknowledge(dc.context, state, filled);
@@ -361,9 +368,8 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     if (slot.kind === 'choice' && slot.otherOption) {
       const other = slot.otherOption;
       // "其他原因，跟总部取消合作了": the words after "other" are its detail, taken at once.
-      if (parseChoice(slot.options, text) === other.value) {
-        return this.acceptOther(dc, state, slot, other.value, this.reader.afterOptionName(slot, other.value, text));
-      }
+      const detail = this.reader.afterOptionName(slot, other.value, text);
+      if (detail !== undefined) return this.acceptOther(dc, state, slot, other.value, detail || undefined);
       // Words that fit no option, or only "other" by their meaning: offered as "other", in their own words.
       const unclear = !checked.ok || checked.value === other.value;
       if (unclear && /\p{L}{2,}/u.test(text)) {

@@ -66,6 +66,8 @@ const VALUE_END = /[,;!?\n、。，；！？]|\.(?=\s|$)/;
 /** A label only counts at a field boundary in a free-text answer ("李秀英 电话138…", not "换了手机号…"). */
 const FIELD_BOUNDARY = /[\s\p{P}]/u;
 const HAN = /\p{Script=Han}/u;
+/** Letters and digits, possibly spaced or dashed in groups. */
+const CODE_RUN = /[A-Za-z0-9]+(?:[\s-][A-Za-z0-9]+)*/g;
 const LOOKS_LIKE_A_VALUE = /\d|@|:\/\//;
 
 function isLatinWord(word: string): boolean {
@@ -107,6 +109,8 @@ function valueCandidates(segment: string, freeText: boolean): string[] {
   if (beforeWords) candidates.push(beforeWords);
   // "张伟 谢谢": a Chinese name ends at a space.
   if (!freeText || HAN.test(upToPunctuation)) candidates.push(upToPunctuation.split(/\s+/)[0]!);
+  // "不记得了 盒子上写着 M5T7 1122 3344": a code somewhere after the label.
+  if (!freeText) candidates.push(...(upToPunctuation.match(CODE_RUN) ?? []).filter((run) => /\d/.test(run)));
   return [...new Set(candidates.filter(Boolean))];
 }
 

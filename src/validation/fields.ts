@@ -92,8 +92,18 @@ export const documentUrlSchema = z.string().transform((raw, ctx) => {
   return accessCode ? `${url.href}${ACCESS_CODE_SEPARATOR}${accessCode}` : url.href;
 });
 
+/**
+ * A group of a code as people space it out ("K7Q3 5820 1146", "N9P-5566-7788"): with a digit, or
+ * capital letters as printed on a label. "serial is KX77…" holds words, not a code.
+ */
+const CODE_GROUP = /^(?:[A-Za-z]*\d[A-Za-z\d]*|[A-Z]+)$/;
+
 /** Device serial number: 8–20 letters and digits, case-insensitive, stored upper-case. */
 export const snSchema = z.string().transform((raw, ctx) => {
+  const groups = toHalfWidth(raw)
+    .split(/[\s\-–—_.]+/)
+    .filter(Boolean);
+  if (groups.length > 1 && !groups.every((group) => CODE_GROUP.test(group))) return fail(ctx, 'sn.chars');
   const sn = toHalfWidth(raw).replace(NUMBER_SEPARATORS, '').toUpperCase();
   if (!/^[A-Z0-9]*$/.test(sn)) return fail(ctx, 'sn.chars');
   if (sn.length < 8 || sn.length > 20) return fail(ctx, 'sn.length');
