@@ -119,7 +119,7 @@ const MERCHANTS: Merchant[] = [
   {
     who: 'changes their mind, then cancels',
     locale: 'zh-CN',
-    messages: ['我要解绑', '同意', 'H2K5 6677 8899', '算了不弄了', '确定', '还是办吧', '同意', '取消'],
+    messages: ['我要解绑', '同意', 'H2K5 6677 8899', '算了不弄了', '确定', '还是办吧', '同意', '取消', '嗯'],
   },
   {
     who: 'asks something else first',
