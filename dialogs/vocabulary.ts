@@ -58,7 +58,11 @@ const YES: Phrases = {
 
 const NO: Phrases = {
   'zh-CN': [
+    '👎',
+    '❌',
+    '🙅',
     '不',
+    '没',
     '不是',
     '否',
     '不对',

@@ -189,11 +189,20 @@ export function readMessage(text: string, entities: readonly FoundEntity[], scop
     const head = writtenSpan(0, first.start).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
     if (head) reading.pendingAnswer = head;
   }
-  fillFromEntities(
+  const used = fillFromEntities(
     reading,
     entities.filter((e) => !consumed.some((text) => typeof e.text === 'string' && text.includes(e.text))),
     scope,
   );
+  // "孙悦 18612345678" at the name question: what is left once the phone is taken answers it.
+  if (!first && used.length > 0 && scope.pending && !(scope.pending.name in reading.values)) {
+    const rest = used
+      .reduce((left, entity) => left.replace(entity.text ?? '', ' '), text)
+      .replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
+    // A description keeps its numbers ("换了手机号139…的新店"): only a short leftover is a name on its own.
+    const shortPhrase = !/[\s\p{P}]/u.test(rest) && [...rest].length <= 12;
+    if (rest) reading.pendingAnswer = takesFreeText(scope.pending) && !shortPhrase ? text.trim() : rest;
+  }
   return reading;
 }
 
@@ -203,7 +212,11 @@ export function readMessage(text: string, entities: readonly FoundEntity[], scop
  * order (three links while a document is asked); empty slots that take their entity at any turn
  * take theirs.
  */
-function fillFromEntities(reading: MessageReading, entities: readonly FoundEntity[], scope: ReadingScope): void {
+function fillFromEntities(
+  reading: MessageReading,
+  entities: readonly FoundEntity[],
+  scope: ReadingScope,
+): FoundEntity[] {
   const used = new Set<FoundEntity>();
   const take = (slot: SlotDefinition, type: string) => {
     if (slot.name in reading.values) return;
@@ -231,4 +244,5 @@ function fillFromEntities(reading: MessageReading, entities: readonly FoundEntit
         take(slot, mapping.type);
     }
   }
+  return [...used];
 }

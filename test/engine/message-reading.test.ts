@@ -33,9 +33,18 @@ describe('reading a message for what it carries', () => {
   });
 
   it('inside a description, a field name glued to other words is not a label', () => {
-    const reading = read('换了手机号13900000000的新店，旧机器不用了', 'reasonDetail');
+    const text = '换了手机号13900000000的新店，旧机器不用了';
+    const reading = read(text, 'reasonDetail');
     expect(reading.labelled).toEqual([]);
-    expect(reading.pendingAnswer).toBeUndefined();
+    // The phone is noted, and the description is kept whole.
+    expect(reading.values).toEqual({ phone: '13900000000' });
+    expect(reading.pendingAnswer).toBe(text);
+  });
+
+  it('what is left once an entity is taken answers a short question ("孙悦 18612345678" at the name)', () => {
+    const reading = read('孙悦 18612345678', 'contactName');
+    expect(reading.values).toEqual({ phone: '18612345678' });
+    expect(reading.pendingAnswer).toBe('孙悦');
   });
 
   it('a field name inside a link is part of the link', () => {
