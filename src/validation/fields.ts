@@ -148,7 +148,10 @@ export const freeTextSchema = z.string().transform((raw, ctx) => {
 
 /** A ticket number as merchants copy it: `UB-20261125-0007`, any case, stray spaces. */
 export const ticketIdSchema = z.string().transform((raw, ctx) => {
-  const id = toHalfWidth(raw).replace(/\s+/g, '').toUpperCase();
+  // Spaces around the dashes are copying noise; a space inside a group ("…-0001 5678") is a second value.
+  const id = toHalfWidth(raw)
+    .replace(/\s*-\s*/g, '-')
+    .toUpperCase();
   if (!/^UB-\d{8}-\d{4,}$/.test(id)) return fail(ctx, 'ticketId.format');
   return id;
 });
