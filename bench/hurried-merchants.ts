@@ -152,6 +152,11 @@ const MERCHANTS: Merchant[] = [
       '13700001111',
       '无',
       '没',
+      'https://z.example.com/1.jpg',
+      'https://z.example.com/2.jpg',
+      'https://z.example.com/3.jpg',
+      'https://z.example.com/4.jpg',
+      '👌',
     ],
   },
   {
@@ -167,10 +172,12 @@ const MERCHANTS: Merchant[] = [
 ];
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hurried-merchants-'));
+// Ten merchants from one loopback address: the per-address limit would otherwise be the trial.
 const server = await startServerProcess({
   DATA_DIR: dataDir,
   DESK_API_TOKEN: 'trial-desk-token-0123456789',
   LOG_LEVEL: 'warn',
+  WEBCHAT_MESSAGES_PER_ADDRESS_PER_MINUTE: '1000',
 });
 const browser = await launchChromium();
 try {
@@ -179,22 +186,25 @@ try {
     const page = await context.newPage();
     await page.goto(server.url);
     await page.locator('.app:not([aria-busy])').waitFor();
-    const bubbles = page.locator('.message .bubble:not(.typing)');
-    for (const text of merchant.messages) {
-      const before = await bubbles.count();
+    for (const [sent, text] of merchant.messages.entries()) {
       await page.locator('#input').fill(text);
       await page.locator('#input').press('Enter');
-      // The merchant's own bubble, then at least one reply, then quiet.
+      // The merchant's bubble is on screen and the last message is a finished reply from the bot.
       await page
         .waitForFunction(
-          (n) =>
-            document.querySelectorAll('.message--bot .bubble:not(.typing)').length > 0 &&
-            document.querySelectorAll('.message .bubble:not(.typing)').length >= n + 2,
-          before,
+          (count) => {
+            const messages = [...document.querySelectorAll('.message')];
+            const last = messages.at(-1);
+            return (
+              document.querySelectorAll('.message--merchant').length >= count &&
+              last?.classList.contains('message--bot') === true &&
+              !last.querySelector('.typing')
+            );
+          },
+          sent + 1,
           { timeout: 10_000 },
         )
-        .catch(() => undefined);
-      await page.waitForTimeout(250);
+        .catch(() => console.log(`(no reply shown to ${JSON.stringify(text)} within 10 s)`));
     }
     const transcript = await page.locator('.message').evaluateAll((nodes) =>
       nodes.map((node) => {
