@@ -11,7 +11,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tokenSha256, writeStaffFile } from '../../src/staff/staff-file.ts';
 import { sampleRequest } from '../helpers/fake-router.ts';
-import { startTestServer, type TestServer } from '../http/http-test-server.ts';
+import { DESK_TOKEN, startTestServer, type TestServer } from '../http/http-test-server.ts';
 import { launchChromium } from './browser.ts';
 
 const MARKUP = '<img src=x onerror="window.hacked=1">店铺转给亲戚经营';
@@ -289,6 +289,31 @@ describe('reviewer page', () => {
     await page.locator('#sign-out').click();
     await page.locator('#sign-in').waitFor();
     expect(await page.locator('#signed-in-as').isHidden()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('the machine token signs in as desk-api, and what it decides is shown as the desk API', async () => {
+    const conversationId = 'conv-machine';
+    const { id } = await server.desk.fileTicket(
+      sampleRequest({ conversationId, userId: conversationId }),
+      conversationId,
+    );
+    const response = await fetch(`${server.url}/api/desk/tickets/${id}/decision`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DESK_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'approve' }),
+    });
+    expect(response.status).toBe(200);
+    await page.locator('#token').fill(DESK_TOKEN);
+    await page.locator('#sign-in-submit').click();
+    await page.locator('#workspace').waitFor();
+    expect(await page.locator('#signed-in-as').textContent()).toBe('Signed in with the desk API token (desk-api)');
+    await openTicket(id);
+    expect(await page.locator('.history tbody tr').last().locator('td').nth(1).textContent()).toBe(
+      'Desk API (desk-api)',
+    );
+    await page.locator('#sign-out').click();
+    await page.locator('#sign-in').waitFor();
     expect(problems).toEqual([]);
   });
 });

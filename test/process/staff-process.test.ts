@@ -46,7 +46,7 @@ describe('staff in the real server', () => {
       STAFF_FILE: staffFile,
       AGENT_TOKENS: `li.wei:${AGENT_TOKEN}`,
     });
-    expect(server.output()).toContain(`Staff:     2 can sign in (AGENT_TOKENS and ${staffFile})`);
+    expect(server.output()).toContain(`Staff:     2 with a token of their own (AGENT_TOKENS and ${staffFile})`);
     expect(await me(token)).toEqual({ status: 200, body: { name: '张三', roles: ['reviewer'] } });
     expect(await me(AGENT_TOKEN)).toEqual({ status: 200, body: { name: 'li.wei', roles: ['agent', 'reviewer'] } });
     expect(await me(DESK_TOKEN)).toEqual({ status: 200, body: { name: 'desk-api', roles: [], machine: true } });
