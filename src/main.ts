@@ -8,22 +8,30 @@ import { randomIds } from './platform/clock-and-ids.ts';
 import { ConfigError, loadConfig, localDeskToken, readDotEnv } from './platform/config.ts';
 import { createLogger } from './platform/logger.ts';
 import { createServer } from './server.ts';
+import { loadStaffCredentials, type StaffCredentials } from './staff/staff-credentials.ts';
+import { StaffFileError } from './staff/staff-file.ts';
 
 async function main(): Promise<void> {
   readDotEnv();
   const localToken = localDeskToken(process.env.DATA_DIR || './data', () => randomIds.secret());
   let config: ReturnType<typeof loadConfig>;
+  let staff: StaffCredentials;
   try {
     config = loadConfig(process.env, localToken.read);
+    staff = loadStaffCredentials(config, config.DESK_API_TOKEN);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }
+    if (error instanceof StaffFileError) {
+      process.stderr.write(`${new ConfigError(error.problems).message}\n`);
+      process.exit(2);
+    }
     throw error;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const built = await createServer({ config, logger });
+  const built = await createServer({ config, logger, staff });
   const server = await startHttpServer(built.app, config.PORT, config.HOST);
   const lng = localeFromEnvironment(process.env);
   const url = server.url;
@@ -38,6 +46,7 @@ async function main(): Promise<void> {
     `  ${t(lng, 'server:banner.webchat', { url })}`,
     `  ${t(lng, 'server:banner.channels', { channels })}`,
     `  ${t(lng, 'server:banner.reviewer', { url })}`,
+    `  ${t(lng, 'server:banner.staff', { people: staff.size, file: config.staffFile.path })}`,
     `  ${t(lng, 'server:banner.deskApi', { url, token: showToken ? config.DESK_API_TOKEN : '<DESK_API_TOKEN>' })}`,
   ];
   if (config.deskTokenGenerated) {

@@ -8,6 +8,7 @@ import { SERVER_CHANNELS } from './channels/index.ts';
 import { createHttpApp } from './http/create-http-app.ts';
 import type { IdGenerator } from './platform/clock-and-ids.ts';
 import type { AppConfig } from './platform/config.ts';
+import { loadStaffCredentials, type StaffCredentials } from './staff/staff-credentials.ts';
 
 export interface Server {
   assistant: Assistant;
@@ -16,13 +17,21 @@ export interface Server {
 }
 
 export async function createServer(
-  deps: Omit<AssistantDeps, 'config' | 'channels'> & { config: AppConfig; errorIds?: IdGenerator },
+  deps: Omit<AssistantDeps, 'config' | 'channels'> & {
+    config: AppConfig;
+    errorIds?: IdGenerator;
+    /** Who may sign in; read from AGENT_TOKENS and the staff file when not given. */
+    staff?: StaffCredentials;
+  },
 ): Promise<Server> {
-  const { errorIds, ...assistantDeps } = deps;
+  const { errorIds, staff: givenStaff, ...assistantDeps } = deps;
+  // Read before anything opens: a broken staff file stops the start, with nothing to clean up.
+  const staff = givenStaff ?? loadStaffCredentials(deps.config, deps.config.DESK_API_TOKEN);
   const assistant = await createAssistant({ ...assistantDeps, channels: SERVER_CHANNELS });
   const app = createHttpApp({
     config: deps.config,
     assistant,
+    staff,
     logger: deps.logger,
     ...(errorIds ? { ids: errorIds } : {}),
   });

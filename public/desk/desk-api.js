@@ -10,13 +10,11 @@ export class DeskApiError extends Error {
 }
 
 /**
- * Calls the desk API. `session` is `{token, reviewer, locale}`: the reviewer's name goes in
- * X-Reviewer (percent-encoded, as headers cannot carry 张三), the locale picks the language
- * of the error messages.
+ * Calls the desk API. `session` is `{token, locale}`: the server knows who the reviewer is from
+ * the token alone; the locale picks the language of the error messages.
  */
 export async function callDesk(path, session, { method = 'GET', body } = {}) {
   const headers = { authorization: `Bearer ${session.token}`, 'accept-language': session.locale };
-  if (session.reviewer) headers['x-reviewer'] = encodeURIComponent(session.reviewer);
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response;
   try {
@@ -33,6 +31,9 @@ export async function callDesk(path, session, { method = 'GET', body } = {}) {
   if (!response.ok) throw new DeskApiError(response.status, data?.error?.code, data?.error?.message);
   return data;
 }
+
+/** Who the token belongs to: `{name, roles}`, or `{name: 'desk-api', machine: true}`. */
+export const whoAmI = (session) => callDesk('/me', session);
 
 export const listTickets = (session) => callDesk('/tickets', session).then((data) => data.tickets ?? []);
 

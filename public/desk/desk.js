@@ -1,8 +1,8 @@
-// The reviewer's page: sign in with the desk token, pick a ticket, read it, decide it.
+// The reviewer's page: sign in with your own staff token, pick a ticket, read it, decide it.
 // Plain ES modules, no build step; strings come from /locales/<lng>/desk.json and unbind.json.
 
 import { emptyDraft } from './decision-form.js';
-import { DeskApiError, decide, getTicket, listAudit, listTickets, loadStrings } from './desk-api.js';
+import { DeskApiError, decide, getTicket, listAudit, listTickets, loadStrings, whoAmI } from './desk-api.js';
 import { translate } from './dom.js';
 import { renderFilters, renderList } from './list-view.js';
 import { applyStrings, browserLocale, createView, narrowScreen } from './page-view.js';
@@ -14,7 +14,8 @@ const state = {
   locale: localStorage.getItem('desk.locale') ?? browserLocale(),
   strings: null,
   token: sessionStorage.getItem('desk.token') ?? '',
-  reviewer: sessionStorage.getItem('desk.reviewer') ?? '',
+  /** Who the token belongs to, as the server says: `{name, roles}` or `{name, machine: true}`. */
+  me: undefined,
   tickets: [],
   filter: undefined,
   openId: undefined,
@@ -28,7 +29,7 @@ const state = {
   /** The sign-in form's error, as a catalog key. */
   signInError: undefined,
 };
-const session = () => ({ token: state.token, reviewer: state.reviewer, locale: state.locale });
+const session = () => ({ token: state.token, locale: state.locale });
 const t = (key, vars) => translate(state.strings.desk, key, vars);
 
 function renderWorkspace() {
@@ -60,14 +61,23 @@ function showWorkspace() {
   els.signIn.hidden = true;
   els.workspace.hidden = false;
   els.signOut.hidden = false;
-  els.signedInAs.hidden = !state.reviewer;
-  els.signedInAs.textContent = state.reviewer ? t('signedInAs', { name: state.reviewer }) : '';
+  els.signedInAs.hidden = !state.me;
+  if (state.me) {
+    els.signedInAs.textContent = state.me.machine ? t('signedInMachine') : t('signedInAs', { name: state.me.name });
+  }
   renderWorkspace();
 }
 
 function signOut(errorKey) {
   sessionStorage.removeItem('desk.token');
-  Object.assign(state, { token: '', tickets: [], openId: undefined, ticket: undefined, notice: undefined });
+  Object.assign(state, {
+    token: '',
+    me: undefined,
+    tickets: [],
+    openId: undefined,
+    ticket: undefined,
+    notice: undefined,
+  });
   history.replaceState(null, '', location.pathname);
   showSignIn(errorKey);
 }
@@ -140,19 +150,19 @@ function openFromHash() {
   if (state.token && id && id !== state.openId) void openTicket(id);
 }
 
-async function signIn(token, reviewer) {
+/** Signs in with a token; the name shown and recorded is the one the server knows it by. */
+async function signIn(token) {
   if (!token) return showSignIn('signIn.tokenMissing');
   view.setSigningIn(true, t('signIn.checking'));
-  Object.assign(state, { token, reviewer });
+  state.token = token;
   try {
-    state.tickets = await listTickets(session());
+    [state.me, state.tickets] = await Promise.all([whoAmI(session()), listTickets(session())]);
     sessionStorage.setItem('desk.token', token);
-    sessionStorage.setItem('desk.reviewer', reviewer);
     els.tokenInput.value = '';
     showWorkspace();
     openFromHash();
   } catch (error) {
-    state.token = '';
+    Object.assign(state, { token: '', me: undefined });
     const wrong = error instanceof DeskApiError && error.status === 401;
     showSignIn(wrong ? 'signIn.wrongToken' : 'error.network');
   } finally {
@@ -170,7 +180,7 @@ async function switchLanguage(locale) {
 
 els.signInForm.addEventListener('submit', (event) => {
   event.preventDefault();
-  void signIn(els.tokenInput.value.trim(), els.nameInput.value.trim());
+  void signIn(els.tokenInput.value.trim());
 });
 els.signOut.addEventListener('click', () => signOut());
 els.refresh.addEventListener('click', () => {
@@ -202,6 +212,5 @@ for (let attempt = 1; !state.strings; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, Math.min(attempt, 5) * 1000));
   }
 }
-els.nameInput.value = state.reviewer;
-if (state.token) await signIn(state.token, state.reviewer);
+if (state.token) await signIn(state.token);
 else showSignIn();

@@ -12,7 +12,6 @@ export function createView() {
     signIn: byId('sign-in'),
     signInForm: byId('sign-in-form'),
     tokenInput: byId('token'),
-    nameInput: byId('reviewer-name'),
     signInError: byId('sign-in-error'),
     signInSubmit: byId('sign-in-submit'),
     workspace: byId('workspace'),

@@ -58,10 +58,11 @@ function section(title, ...content) {
   return el('section', { className: 'ticket-section' }, el('h3', {}, title), ...content);
 }
 
-/** Who made a change, in words: `merchant:…`, `reviewer:<name>`, or whatever a system wrote. */
+/** Who made a change, in words: `merchant:…`, `reviewer:<name>`, `desk-api`, or whatever a system wrote. */
 function actor(strings, by) {
   const [kind, ...rest] = by.split(':');
   if (kind === 'merchant') return translate(strings.desk, 'history.merchant');
+  if (by === 'desk-api') return translate(strings.desk, 'history.machine');
   if (kind === 'reviewer') return translate(strings.desk, 'history.reviewer', { name: rest.join(':') });
   return by;
 }

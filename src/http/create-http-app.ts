@@ -9,7 +9,8 @@ import { outboxRoutes } from '../desk/outbox/outbox-routes.ts';
 import { type IdGenerator, randomIds } from '../platform/clock-and-ids.ts';
 import type { AppConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
-import { requireBearerToken } from './bearer-auth.ts';
+import type { StaffCredentials } from '../staff/staff-credentials.ts';
+import { requireCaller } from './bearer-auth.ts';
 import { deskRoutes } from './desk-routes.ts';
 import { deskWebhookRoutes } from './desk-webhook-routes.ts';
 import { createErrorHandler, notFoundHandler } from './http-errors.ts';
@@ -24,11 +25,13 @@ export interface HttpAppDeps {
   config: AppConfig;
   assistant: Assistant;
   logger: Logger;
+  /** Who may sign in to the desk (reviewers) besides DESK_API_TOKEN. */
+  staff: StaffCredentials;
   /** Makes error references (the number a merchant quotes to support); random by default. */
   ids?: IdGenerator;
 }
 
-export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): express.Express {
+export function createHttpApp({ config, assistant, staff, ...deps }: HttpAppDeps): express.Express {
   const logger = deps.logger.child({ component: 'http' });
   const ids = deps.ids ?? randomIds;
   const app = express();
@@ -66,7 +69,9 @@ export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): expr
   if (assistant.outbox) {
     app.use('/api/desk/outbox', outboxRoutes({ outbox: assistant.outbox, deskToken: config.DESK_API_TOKEN }));
   }
-  app.use('/api/desk', requireBearerToken(config.DESK_API_TOKEN), deskRoutes(assistant.desk));
+  // A machine (DESK_API_TOKEN) or a reviewer's own token; the audit records which, from the token.
+  const caller = requireCaller({ machineToken: config.DESK_API_TOKEN, staff, role: 'reviewer' });
+  app.use('/api/desk', caller, deskRoutes(assistant.desk));
   // The reviewer's page is public/desk/ (served below with the rest of public/); these are its catalogs.
   app.use(reviewerRoutes());
   app.use(staticRoutes());

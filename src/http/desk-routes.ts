@@ -1,11 +1,13 @@
 /**
  * The desk API (DESIGN.md "contract: desk API") for reviewers, agents and other systems: read
- * tickets, callback requests and the audit trail; decide a ticket. Mounted behind the bearer token.
+ * tickets, callback requests and the audit trail; decide a ticket. Mounted behind `requireCaller`:
+ * the audit records who decided from the credential (`desk-api` or `reviewer:<name>`).
  */
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { DECISION_NOTE_MAX, DeskError, type SupportDesk } from '../desk/support-desk.ts';
 import { TICKET_FIELD_NAMES, ticketStatusSchema } from '../validation/ticket.ts';
+import { auditActorOf, callerOf } from './bearer-auth.ts';
 import { failedFields, sendError } from './http-errors.ts';
 import { jsonBody } from './json-body.ts';
 import { requestLocale } from './request-locale.ts';
@@ -46,28 +48,6 @@ const DESK_ERROR_STATUS: Record<DeskError['code'], number> = {
   invalid_fields: 400,
 };
 
-/**
- * `reviewer:<name>` for the audit trail. The name comes from the optional X-Reviewer header,
- * percent-encoded when it is not ASCII (headers cannot carry 张三 as is); only letters, digits,
- * spaces and `.@_-` are kept, so the trail never holds markup or control characters.
- */
-export function reviewerFromHeader(header: string | undefined): string {
-  let name = header ?? '';
-  try {
-    name = decodeURIComponent(name);
-  } catch {
-    // Not percent-encoded after all: keep it as sent.
-  }
-  const clean = name
-    .normalize('NFKC')
-    .replace(/[^\p{L}\p{N} ._@-]+/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 64)
-    .trim();
-  return `reviewer:${clean || 'desk'}`;
-}
-
 export function deskRoutes(desk: SupportDesk): Router {
   const routes = express.Router();
 
@@ -105,7 +85,7 @@ export function deskRoutes(desk: SupportDesk): Router {
         : sendError(res, 400, 'invalid_body', locale, { fields });
     }
     try {
-      const ticket = await desk.decide(req.params.id, parsed.data, reviewerFromHeader(req.get('x-reviewer')));
+      const ticket = await desk.decide(req.params.id, parsed.data, auditActorOf(callerOf(res)));
       res.json(ticket);
     } catch (error) {
       if (!(error instanceof DeskError)) throw error;
@@ -120,6 +100,12 @@ export function deskRoutes(desk: SupportDesk): Router {
     }
     const { ticketId } = query.data;
     res.json({ entries: await desk.listAudit(ticketId ? { ticketId } : {}) });
+  });
+
+  // Who the page is signed in as: the name and roles come from the token, nothing else.
+  routes.get('/me', (_req, res) => {
+    const caller = callerOf(res);
+    res.json(caller.kind === 'machine' ? { name: auditActorOf(caller), roles: [], machine: true } : caller.member);
   });
 
   routes.get('/callbacks', async (_req, res) => {

@@ -7,7 +7,12 @@ import path from 'node:path';
 import { z } from 'zod';
 import { deskSettingsIssues, deskSettingsShape } from '../desk/connectors/desk-settings-schema.ts';
 import type { ConversationLimits } from '../limits/daily-quota.ts';
+import { STAFF_TOKEN_MIN_LENGTH, staffNameSchema } from '../validation/staff.ts';
 
+/**
+ * AGENT_TOKENS, `name:token,name:token`: one token per person, so what each does is recorded
+ * under their own name. A token may contain `:`; the name is what comes before the first one.
+ */
 const agentTokens = z
   .string()
   .default('')
@@ -17,9 +22,20 @@ const agentTokens = z
       .split(',')
       .map((p) => p.trim())
       .filter(Boolean)) {
-      const [name, token] = pair.split(':');
-      if (!name || !token || token.length < 16) {
-        ctx.addIssue({ code: 'custom', message: 'expected name:token pairs, tokens of 16+ characters' });
+      const colon = pair.indexOf(':');
+      const name = colon > 0 ? pair.slice(0, colon) : '';
+      const token = colon > 0 ? pair.slice(colon + 1) : '';
+      const nameIssue = staffNameSchema.safeParse(name).error?.issues[0]?.message;
+      if (!name || token.length < STAFF_TOKEN_MIN_LENGTH || nameIssue) {
+        const problem = nameIssue && name ? `name ${name}: ${nameIssue}` : '';
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected name:token pairs, tokens of ${STAFF_TOKEN_MIN_LENGTH}+ characters${problem ? ` (${problem})` : ''}`,
+        });
+        return z.NEVER;
+      }
+      if (agents.some((agent) => agent.name === name)) {
+        ctx.addIssue({ code: 'custom', message: `${name} is listed twice` });
         return z.NEVER;
       }
       agents.push({ name, token });
@@ -213,6 +229,11 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DESK_API_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   AGENT_TOKENS: agentTokens,
+  /**
+   * The staff file (README "Staff"): people, their roles and their tokens' SHA-256. Unset: the
+   * file `staff.json` in DATA_DIR, if there is one (where `npm run staff` writes by default).
+   */
+  STAFF_FILE: z.string().min(1).optional(),
   PUBLIC_URL: z.url().optional(),
   TRUST_PROXY: trustProxy,
   ...webchatLimitsShape,
@@ -231,6 +252,8 @@ export type AppConfig = Omit<z.output<typeof configSchema>, 'DESK_API_TOKEN'> & 
   storageUrl: string;
   /** Whether DESK_API_TOKEN was generated because none was configured. */
   deskTokenGenerated: boolean;
+  /** Where the staff file is: STAFF_FILE, or staff.json in DATA_DIR. */
+  staffFile: { path: string; required: boolean };
 };
 
 export class ConfigError extends Error {
@@ -270,7 +293,18 @@ export function loadConfig(env: Record<string, string | undefined>, generateToke
     DESK_API_TOKEN: config.DESK_API_TOKEN ?? generateToken(),
     storageUrl,
     deskTokenGenerated,
+    staffFile: staffFileOf(config),
   };
+}
+
+/**
+ * Where the staff file is. A configured STAFF_FILE must exist (a typo would otherwise lock every
+ * reviewer out without a word); the default one in DATA_DIR is read only if someone created it.
+ */
+export function staffFileOf(config: { STAFF_FILE?: string | undefined; DATA_DIR: string }): AppConfig['staffFile'] {
+  return config.STAFF_FILE
+    ? { path: path.resolve(config.STAFF_FILE), required: true }
+    : { path: path.resolve(config.DATA_DIR, 'staff.json'), required: false };
 }
 
 /** Loads `.env` from the working directory into process.env, if there is one. */

@@ -1,9 +1,15 @@
 /**
  * The reviewer's page (/desk/) in real headless Chromium, against the HTTP app over the real
- * built-in desk: sign in, filter, read a ticket, and make each decision.
+ * built-in desk: sign in with one's own staff token, filter, read a ticket, and make each
+ * decision; the history names whoever the token belongs to, whatever headers the request carries.
  */
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenSha256, writeStaffFile } from '../../src/staff/staff-file.ts';
 import { sampleRequest } from '../helpers/fake-router.ts';
 import { DESK_TOKEN, startTestServer, type TestServer } from '../http/http-test-server.ts';
 import { launchChromium } from './browser.ts';
@@ -15,10 +21,21 @@ let server: TestServer;
 let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
+const WANG_TOKEN = 'wang-reviewer-token-0123456789';
+const ZHANG_TOKEN = 'zhang-reviewer-token-0123456789';
 
 beforeAll(async () => {
   browser = await launchChromium();
+  // Two reviewers, each with a token of their own, in a staff file as `npm run staff` writes it.
+  const staffFile = path.join(mkdtempSync(path.join(tmpdir(), 'desk-page-staff-')), 'staff.json');
+  writeStaffFile(staffFile, {
+    staff: [
+      { name: '王审核', roles: ['reviewer'], tokenSha256: tokenSha256(WANG_TOKEN) },
+      { name: '张三', roles: ['reviewer', 'agent'], tokenSha256: tokenSha256(ZHANG_TOKEN) },
+    ],
+  });
   server = await startTestServer({
+    env: { STAFF_FILE: staffFile },
     seed: async (desk, clock) => {
       const documents = sampleRequest().fields.documents;
       const file = async (conv: string, fields: NonNullable<Parameters<typeof sampleRequest>[0]>['fields'] = {}) => {
@@ -75,20 +92,21 @@ async function expectStored(id: string, status: string) {
 }
 
 describe('reviewer page', () => {
-  it('asks for the token; a wrong one gets a clear message, the right one opens the list', async () => {
+  it("asks for the reviewer's own token only; a wrong one gets a clear message, theirs opens the list", async () => {
     expect(await page.title()).toBe('解绑工单审核台');
     expect(await page.locator('#workspace').isHidden()).toBe(true);
+    // The token is the whole sign-in: there is no name to type, so no name to make up.
+    expect(await page.locator('#sign-in-form input').count()).toBe(1);
     await page.locator('#sign-in-submit').click();
-    await expect.poll(() => page.locator('#sign-in-error').textContent()).toBe('请输入审核台访问令牌。');
-    await page.locator('#token').fill('not-the-desk-token');
+    await expect.poll(() => page.locator('#sign-in-error').textContent()).toBe('请输入您的员工令牌。');
+    await page.locator('#token').fill(`${WANG_TOKEN.slice(0, -1)}x`);
     await page.locator('#sign-in-submit').click();
     await expect.poll(() => page.locator('#sign-in-error').textContent()).toContain('令牌不正确');
-    await page.locator('#token').fill(DESK_TOKEN);
-    await page.locator('#reviewer-name').fill('王审核');
+    await page.locator('#token').fill(WANG_TOKEN);
     await page.locator('#sign-in-submit').click();
     await page.locator('#workspace').waitFor();
     expect(await page.locator('#signed-in-as').textContent()).toBe('当前审核人：王审核');
-    expect(await page.evaluate(() => sessionStorage.getItem('desk.token'))).toBe(DESK_TOKEN);
+    expect(await page.evaluate(() => sessionStorage.getItem('desk.token'))).toBe(WANG_TOKEN);
   });
 
   it('lists tickets newest first with time, merchant number, reason and status', async () => {
@@ -243,6 +261,59 @@ describe('reviewer page', () => {
     await page.locator('#sign-out').click();
     await page.locator('#sign-in').waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('desk.token'))).toBeNull();
+    expect(problems).toEqual([]);
+  });
+
+  it('signed in as 张三, a decision is recorded as reviewer:张三 even when the request says X-Reviewer: mallory', async () => {
+    const conversationId = 'conv-zhang';
+    const { id } = await server.desk.fileTicket(
+      sampleRequest({ conversationId, userId: conversationId }),
+      conversationId,
+    );
+    await page.setExtraHTTPHeaders({ 'x-reviewer': 'mallory' });
+    await page.locator('#token').fill(ZHANG_TOKEN);
+    await page.locator('#sign-in-submit').click();
+    await page.locator('#workspace').waitFor();
+    expect(await page.locator('#signed-in-as').textContent()).toBe('Signed in as 张三');
+    await openTicket(id);
+    await page.getByLabel('Approve', { exact: true }).check();
+    await submit().click();
+    await expect.poll(ticketStatus).toBe('Approved');
+    expect(await page.locator('.history tbody tr').last().locator('td').nth(1).textContent()).toBe('Reviewer 张三');
+    const audit = await server.desk.listAudit({ ticketId: id });
+    expect(audit.map((entry) => [entry.to, entry.by])).toEqual([
+      ['submitted', `merchant:${conversationId}`],
+      ['approved', 'reviewer:张三'],
+    ]);
+    await page.setExtraHTTPHeaders({});
+    await page.locator('#sign-out').click();
+    await page.locator('#sign-in').waitFor();
+    expect(await page.locator('#signed-in-as').isHidden()).toBe(true);
+    expect(problems).toEqual([]);
+  });
+
+  it('the machine token signs in as desk-api, and what it decides is shown as the desk API', async () => {
+    const conversationId = 'conv-machine';
+    const { id } = await server.desk.fileTicket(
+      sampleRequest({ conversationId, userId: conversationId }),
+      conversationId,
+    );
+    const response = await fetch(`${server.url}/api/desk/tickets/${id}/decision`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${DESK_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ decision: 'approve' }),
+    });
+    expect(response.status).toBe(200);
+    await page.locator('#token').fill(DESK_TOKEN);
+    await page.locator('#sign-in-submit').click();
+    await page.locator('#workspace').waitFor();
+    expect(await page.locator('#signed-in-as').textContent()).toBe('Signed in with the desk API token (desk-api)');
+    await openTicket(id);
+    expect(await page.locator('.history tbody tr').last().locator('td').nth(1).textContent()).toBe(
+      'Desk API (desk-api)',
+    );
+    await page.locator('#sign-out').click();
+    await page.locator('#sign-in').waitFor();
     expect(problems).toEqual([]);
   });
 });

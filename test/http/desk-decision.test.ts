@@ -1,10 +1,15 @@
 /**
  * POST /api/desk/tickets/:id/decision against the real built-in desk: each decision, the body
- * rules, the reviewer's name in the audit trail, and the errors a reviewer can run into.
+ * rules, who decided in the audit trail (from the credential, never from a header), and the
+ * errors a reviewer can run into.
  */
+
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TicketEvent } from '../../src/desk/support-desk.ts';
-import { reviewerFromHeader } from '../../src/http/desk-routes.ts';
+import { tokenSha256, writeStaffFile } from '../../src/staff/staff-file.ts';
 import { sampleRequest } from '../helpers/fake-router.ts';
 import { type ApiBody, DESK_TOKEN, startTestServer, type TestServer } from './http-test-server.ts';
 
@@ -12,8 +17,20 @@ let server: TestServer;
 const events: TicketEvent[] = [];
 let filed = 0;
 
+const ZHANG_TOKEN = 'zhang-san-token-0123456789';
+const LI_TOKEN = 'li-wei-token-0123456789abc';
+const AGENT_ONLY_TOKEN = 'agent-only-token-0123456789';
+
 beforeAll(async () => {
-  server = await startTestServer();
+  // 张三 from AGENT_TOKENS (both roles); li.wei (reviewer) and agent.only (agent) from a staff file.
+  const staffFile = path.join(mkdtempSync(path.join(tmpdir(), 'desk-staff-')), 'staff.json');
+  writeStaffFile(staffFile, {
+    staff: [
+      { name: 'li.wei', roles: ['reviewer'], tokenSha256: tokenSha256(LI_TOKEN) },
+      { name: 'agent.only', roles: ['agent'], tokenSha256: tokenSha256(AGENT_ONLY_TOKEN) },
+    ],
+  });
+  server = await startTestServer({ env: { AGENT_TOKENS: `张三:${ZHANG_TOKEN}`, STAFF_FILE: staffFile } });
   server.desk.onTicketEvent((event) => void events.push(event));
 });
 afterAll(() => server.close());
@@ -37,12 +54,12 @@ async function decide(id: string, body: unknown, headers: Record<string, string>
 const lastEntry = (body: ApiBody) => (body.history as { by: string; note?: string; fields?: string[] }[]).at(-1);
 
 describe('POST /api/desk/tickets/:id/decision', () => {
-  it('approves: 200 with the updated ticket, by reviewer:desk without a name', async () => {
+  it('approves: 200 with the updated ticket, by desk-api with the machine token', async () => {
     const id = await newTicket();
     const { status, body } = await decide(id, { decision: 'approve' });
     expect(status).toBe(200);
     expect(body).toMatchObject({ id, status: 'approved' });
-    expect(lastEntry(body)).toEqual({ at: expect.any(String), status: 'approved', by: 'reviewer:desk' });
+    expect(lastEntry(body)).toEqual({ at: expect.any(String), status: 'approved', by: 'desk-api' });
     expect(events.at(-1)).toMatchObject({ type: 'decided', decision: 'approve', ticket: { id } });
     expect(await server.desk.getTicket(id)).toEqual(body);
   });
@@ -157,33 +174,67 @@ describe('POST /api/desk/tickets/:id/decision', () => {
     expect((await server.desk.getTicket(id))?.status).toBe('submitted');
   });
 
-  it('records the reviewer named in X-Reviewer (percent-encoded when not ASCII)', async () => {
+  it('DESK_API_TOKEN is the machine: the audit says desk-api, whatever X-Reviewer says', async () => {
     const id = await newTicket();
-    const { body } = await decide(id, { decision: 'approve' }, { 'x-reviewer': encodeURIComponent('张 三') });
-    expect(lastEntry(body)?.by).toBe('reviewer:张 三');
-    const audit = await fetch(`${server.url}/api/desk/audit?ticketId=${id}`, {
-      headers: { authorization: `Bearer ${DESK_TOKEN}` },
+    const { body } = await decide(id, { decision: 'approve' }, { 'x-reviewer': 'mallory' });
+    expect(lastEntry(body)?.by).toBe('desk-api');
+  });
+
+  it.each([
+    ['AGENT_TOKENS', '张三', ZHANG_TOKEN],
+    ['the staff file', 'li.wei', LI_TOKEN],
+  ])(
+    "a reviewer's own token (%s): the audit names them from the credential, never from X-Reviewer",
+    async (_source, name, token) => {
+      const id = await newTicket();
+      const headers = { authorization: `Bearer ${token}`, 'x-reviewer': encodeURIComponent('mallory') };
+      const { status, body } = await decide(id, { decision: 'approve' }, headers);
+      expect(status).toBe(200);
+      expect(lastEntry(body)?.by).toBe(`reviewer:${name}`);
+      const audit = await fetch(`${server.url}/api/desk/audit?ticketId=${id}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const { entries } = (await audit.json()) as ApiBody;
+      expect(entries.map((e) => [e.to, e.by])).toEqual([
+        ['submitted', `merchant:${(await server.desk.getTicket(id))?.userId}`],
+        ['approved', `reviewer:${name}`],
+      ]);
+    },
+  );
+
+  it.each([
+    ['an agent without the reviewer role', AGENT_ONLY_TOKEN],
+    ["a wrong token as long as a reviewer's", `${LI_TOKEN.slice(0, -1)}${LI_TOKEN.endsWith('x') ? 'y' : 'x'}`],
+    ['a reviewer name in X-Reviewer alone', undefined],
+  ])('401 for %s, and the ticket is unchanged', async (_case, token) => {
+    const id = await newTicket();
+    const response = await fetch(`${server.url}/api/desk/tickets/${id}/decision`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-reviewer': 'li.wei',
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify({ decision: 'approve' }),
     });
-    const { entries } = (await audit.json()) as ApiBody;
-    expect(entries.map((e) => [e.to, e.by])).toEqual([
-      ['submitted', `merchant:${(await server.desk.getTicket(id))?.userId}`],
-      ['approved', 'reviewer:张 三'],
-    ]);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await server.desk.getTicket(id))?.status).toBe('submitted');
   });
 });
 
-describe('reviewerFromHeader', () => {
-  it.each([
-    [undefined, 'reviewer:desk'],
-    ['', 'reviewer:desk'],
-    ['  alice  ', 'reviewer:alice'],
-    ['li.wei@example.com', 'reviewer:li.wei@example.com'],
-    ['%E7%8E%8B%E8%8A%B3', 'reviewer:王芳'],
-    ['<img src=x onerror=alert(1)>', 'reviewer:img srcx onerroralert1'],
-    ['a\tb\r\nc', 'reviewer:abc'],
-    ['%ZZ bob', 'reviewer:ZZ bob'],
-    ['x'.repeat(200), `reviewer:${'x'.repeat(64)}`],
-  ])('%j → %s', (header, expected) => {
-    expect(reviewerFromHeader(header)).toBe(expected);
+describe('GET /api/desk/me', () => {
+  const me = async (token: string) => {
+    const response = await fetch(`${server.url}/api/desk/me`, {
+      headers: { authorization: `Bearer ${token}`, 'x-reviewer': 'mallory' },
+    });
+    return { status: response.status, body: await response.json() };
+  };
+
+  it('says who the token belongs to', async () => {
+    expect(await me(ZHANG_TOKEN)).toEqual({ status: 200, body: { name: '张三', roles: ['agent', 'reviewer'] } });
+    expect(await me(LI_TOKEN)).toEqual({ status: 200, body: { name: 'li.wei', roles: ['reviewer'] } });
+    expect(await me(DESK_TOKEN)).toEqual({ status: 200, body: { name: 'desk-api', roles: [], machine: true } });
+    expect((await me(AGENT_ONLY_TOKEN)).status).toBe(401);
   });
 });
