@@ -118,9 +118,12 @@ export class ConversationEventHub implements ConversationEvents {
   private watch(key: string, address: ConversationAddress): Watched {
     const watched: Watched = { address, listeners: new Set(), queue: Promise.resolve(), stopRinging: () => undefined };
     this.watched.set(key, watched);
-    // Live from here: what is stored now is history (a listener asks for it with `after`).
+    // Live from here: what is stored now is history (a listener asks for it with `after`). The read
+    // is sent now, before any publish that starts after this call, so it cannot count that one as history.
+    const storedNow = this.lastId(address);
+    storedNow.catch(() => undefined);
     void this.enqueue(watched, async () => {
-      watched.cursor ??= await this.lastId(address);
+      watched.cursor ??= await storedNow;
     });
     // A ring may be missed before the subscription is active: read once more when it is.
     watched.stopRinging = this.fanout.subscribe(
