@@ -30,7 +30,7 @@ import { type AppConfig, conversationLimitsOf } from './platform/config.ts';
 import type { Logger } from './platform/logger.ts';
 import { createStatusLookup } from './status/status-lookup.ts';
 import { createStatusLookupAnswer } from './status/status-lookup-answer.ts';
-import { type Fanout, openFanout } from './storage/fanout.ts';
+import { type Fanout, localFanout, openFanout } from './storage/fanout.ts';
 import { openStore, type VersionedStore } from './storage/versioned-store.ts';
 import { createTicketFiling } from './unbind/ticket-filing.ts';
 
@@ -60,7 +60,7 @@ export interface AssistantDeps {
   storageNamespace?: string;
   /** An open store to use instead of opening `config.storageUrl` (tests wrap one to inject faults). */
   store?: VersionedStore;
-  /** The fanout to use instead of opening one for `config.storageUrl` (closed with the assistant all the same). */
+  /** The fanout to use instead of opening one for `config.storageUrl` (in-process with `store`); closed with the assistant. */
   fanout?: Fanout;
   understanding?: LanguageUnderstanding;
   /** The channels this process serves (none: the router alone, for tools). */
@@ -125,17 +125,20 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
       namespace: deps.storageNamespace,
       ...(timeout ? { timeoutMs: timeout } : {}),
     }));
-  // Live messages across instances sharing this storage (in-process for SQLite).
+  // Live messages across instances sharing this storage (in-process for SQLite, and with a store
+  // handed in by a test, whose URL may name nothing).
   const fanout =
     deps.fanout ??
-    (await openFanout(deps.config.storageUrl, {
-      namespace: deps.storageNamespace,
-      ...(timeout ? { timeoutMs: timeout } : {}),
-      onError: (error) => logger.warn({ err: error, code: 'fanout_connection_failed' }, 'fanout connection failed'),
-    }).catch(async (error: unknown) => {
-      if (!deps.store) await store.close();
-      throw error;
-    }));
+    (deps.store
+      ? localFanout()
+      : await openFanout(deps.config.storageUrl, {
+          namespace: deps.storageNamespace,
+          ...(timeout ? { timeoutMs: timeout } : {}),
+          onError: (error) => logger.warn({ err: error, code: 'fanout_connection_failed' }, 'fanout connection failed'),
+        }).catch(async (error: unknown) => {
+          await store.close();
+          throw error;
+        }));
   const desk = new BuiltinDesk(store, clock, (error) =>
     logger.error({ err: error, code: 'ticket_event_listener_failed' }, 'ticket event listener failed'),
   );
