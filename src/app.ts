@@ -30,6 +30,7 @@ import { type AppConfig, conversationLimitsOf } from './platform/config.ts';
 import type { Logger } from './platform/logger.ts';
 import { createStatusLookup } from './status/status-lookup.ts';
 import { createStatusLookupAnswer } from './status/status-lookup-answer.ts';
+import { type Fanout, localFanout, openFanout } from './storage/fanout.ts';
 import { openStore, type VersionedStore } from './storage/versioned-store.ts';
 import { createTicketFiling } from './unbind/ticket-filing.ts';
 
@@ -59,6 +60,8 @@ export interface AssistantDeps {
   storageNamespace?: string;
   /** An open store to use instead of opening `config.storageUrl` (tests wrap one to inject faults). */
   store?: VersionedStore;
+  /** The fanout to use instead of opening one for `config.storageUrl` (in-process with `store`); closed with the assistant. */
+  fanout?: Fanout;
   understanding?: LanguageUnderstanding;
   /** The channels this process serves (none: the router alone, for tools). */
   channels?: readonly ChannelFactory[];
@@ -122,6 +125,20 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
       namespace: deps.storageNamespace,
       ...(timeout ? { timeoutMs: timeout } : {}),
     }));
+  // Live messages across instances sharing this storage (in-process for SQLite, and with a store
+  // handed in by a test, whose URL may name nothing).
+  const fanout =
+    deps.fanout ??
+    (deps.store
+      ? localFanout()
+      : await openFanout(deps.config.storageUrl, {
+          namespace: deps.storageNamespace,
+          ...(timeout ? { timeoutMs: timeout } : {}),
+          onError: (error) => logger.warn({ err: error, code: 'fanout_connection_failed' }, 'fanout connection failed'),
+        }).catch(async (error: unknown) => {
+          await store.close();
+          throw error;
+        }));
   const desk = new BuiltinDesk(store, clock, (error) =>
     logger.error({ err: error, code: 'ticket_event_listener_failed' }, 'ticket event listener failed'),
   );
@@ -150,7 +167,9 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     newId: () => ids.next(),
     logger,
   });
-  const events = new ConversationEventHub(store);
+  const events = new ConversationEventHub(store, fanout, (error) =>
+    logger.warn({ err: error, code: 'notice_delivery_failed' }, 'later message delivery failed'),
+  );
   const context: ChannelContext = {
     config: deps.config,
     router,
@@ -184,6 +203,8 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
       await proactive.outbox.stop();
       await forwarding?.stop();
       for (const channel of channels.values()) await channel.close?.();
+      events.close();
+      await fanout.close();
       await store.close();
     },
   };

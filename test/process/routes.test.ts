@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeZendeskSignature, signatureHeader } from '../../src/desk/connectors/signatures.ts';
+import { readEvents } from '../helpers/event-stream.ts';
 import { type LocalDeskServer, startLocalDesk } from '../helpers/local-desk-server.ts';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.ts';
 import { HAPPY_PATH_ZH } from '../helpers/test-assistant.ts';
@@ -61,29 +62,6 @@ async function fileTicket(running: ServerProcess, conversationId: string): Promi
 function eventsUrl(running: ServerProcess, name: string): string {
   const { conversationId, token } = running.conversation(name);
   return `${running.url}/api/webchat/conversations/${conversationId}/events?after=0&token=${token}`;
-}
-
-/** Reads a web chat event stream until `pattern` appears (or the time is up). */
-async function readEvents(url: string, pattern: RegExp, timeoutMs = 10_000): Promise<string> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
-  let received = '';
-  try {
-    const response = await fetch(url, { signal: controller.signal });
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    while (!pattern.test(received)) {
-      const chunk = await reader.read();
-      if (chunk.done) break;
-      received += decoder.decode(chunk.value);
-    }
-  } catch (error) {
-    if (!controller.signal.aborted) throw error;
-  } finally {
-    clearTimeout(timer);
-    controller.abort();
-  }
-  return received;
 }
 
 describe('npm start serves every documented route', () => {
