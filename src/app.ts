@@ -4,6 +4,13 @@
  * `createServer` (server.ts) adds the HTTP side; the console builds one with its own channel.
  */
 import { STATUS_LOOKUP_FORM } from '../dialogs/status-lookup-form.ts';
+import type { SlotValues } from './engine/form-definition.ts';
+import { type AgentEvents, createInProcessAgentEvents } from './handoff/agent-events.ts';
+import { type AgentWorkspace, createAgentWorkspace, type FormAccess } from './handoff/agent-workspace.ts';
+import { createBusinessHours } from './handoff/business-hours.ts';
+import type { QueueReason } from './handoff/handoff-records.ts';
+import { createStaffDirectory, type StaffDirectory } from './staff/staff-directory.ts';
+import { isLocale } from './i18n/translate.ts';
 import { fromTicketFields, toTicketFields, UNBIND_FORM } from '../dialogs/unbind-form.ts';
 import { AssistantBot, type AssistantBotDeps } from './bot/assistant-bot.ts';
 import { createBotTurnRunner, transactionOf } from './bot/bot-turn-runner.ts';
@@ -47,6 +54,12 @@ export interface Assistant {
   store: VersionedStore;
   /** The channels this process serves, by name. */
   channels: ReadonlyMap<string, Channel>;
+  /** Agents by their tokens (AGENT_TOKENS). */
+  staff: StaffDirectory;
+  /** What agents do with conversations: queue, claim, write, hand back (the agent API). */
+  agents: AgentWorkspace;
+  /** Queue changes and conversation messages, live, for agents' pages and workspaces. */
+  agentEvents: AgentEvents;
   close(): Promise<void>;
 }
 
@@ -87,7 +100,10 @@ function sharedChoiceUnderstanding(): ChoiceUnderstanding {
 
 /** The unbind assistant's bot over any per-turn storage (the bench also runs it over MemoryStorage). */
 export function createAssistantBot(
-  deps: Omit<AssistantBotDeps, 'form' | 'formValuesOf' | 'statusLookupForm' | 'callbacksPerDay' | 'choices'> & {
+  deps: Omit<
+    AssistantBotDeps,
+    'form' | 'formValuesOf' | 'statusLookupForm' | 'callbacksPerDay' | 'choices' | 'listsForAgents'
+  > & {
     store: VersionedStore;
     clock: Clock;
     limits: ConversationLimits;
@@ -108,7 +124,42 @@ export function createAssistantBot(
       onComplete: createStatusLookupAnswer(createStatusLookup({ desk: deps.desk, store, clock })),
     },
     formValuesOf: (ticket) => fromTicketFields(ticket.fields),
+    listsForAgents: lostDeviceForAgents,
   });
+}
+
+/** A lost or stolen device is a case for a person: agents see it in their queue while the bot carries on. */
+function lostDeviceForAgents(values: SlotValues): QueueReason | undefined {
+  return values.deviceCondition === 'lost' ? 'lost_device' : undefined;
+}
+
+/** The key of the bot's stored conversation state (botbuilder's ConversationState, no namespace). */
+function botStateKey(address: { channel: string; conversationId: string }): string {
+  return `${address.channel}/conversations/${address.conversationId}/`;
+}
+
+/** The unbind form's answers and the merchant's language, read from the bot's stored state. */
+function botFormAccess(store: VersionedStore, bot: AssistantBot): FormAccess {
+  interface StoredBotState {
+    profile?: { locale?: string };
+    dialogs?: { dialogStack?: { id: string; state?: { values?: SlotValues } }[] };
+  }
+  return {
+    async read(address) {
+      const state = (await store.get<StoredBotState>(botStateKey(address)))?.value;
+      const form = state?.dialogs?.dialogStack?.find((instance) => instance.id === bot.formId);
+      const locale = state?.profile?.locale;
+      return {
+        ...(isLocale(locale) ? { locale } : {}),
+        ...(form ? { answers: form.state?.values ?? {} } : {}),
+      };
+    },
+    check(name, text, locale) {
+      const checked = bot.checkFormAnswer(name, text, locale);
+      if (!checked) return undefined;
+      return checked.ok ? checked : { ok: false, errorKey: checked.errorKey };
+    },
+  };
 }
 
 export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
@@ -143,12 +194,20 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     store,
     clock,
     limits: conversationLimitsOf(deps.config),
+    agents: {
+      agentsConfigured: (deps.config.AGENT_TOKENS ?? []).length > 0,
+      businessHours: createBusinessHours(deps.config),
+      clock,
+    },
   });
+  const agentEvents = createInProcessAgentEvents();
   const router = createConversationRouter({
     store,
     runTurn: deps.runTurn ?? createBotTurnRunner(bot, clock),
     newId: () => ids.next(),
     logger,
+    clock,
+    agentEvents,
   });
   const events = new ConversationEventHub(store);
   const context: ChannelContext = {
@@ -168,6 +227,14 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   }
   const proactive = createProactiveDelivery({ store, clock, logger, router, channels });
   const stopRecording = desk.recordChangesWith(decisionNotices(proactive), proactive.wake);
+  const agents = createAgentWorkspace({
+    store,
+    clock,
+    proactive,
+    router,
+    events: agentEvents,
+    form: botFormAccess(store, bot),
+  });
   if (deps.startWorkers !== false) proactive.outbox.start();
   return {
     router,
@@ -179,6 +246,9 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     desk,
     store,
     channels,
+    staff: createStaffDirectory(deps.config.AGENT_TOKENS ?? []),
+    agents,
+    agentEvents,
     close: async () => {
       stopRecording();
       await proactive.outbox.stop();

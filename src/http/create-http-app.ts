@@ -9,6 +9,7 @@ import { outboxRoutes } from '../desk/outbox/outbox-routes.ts';
 import { type IdGenerator, randomIds } from '../platform/clock-and-ids.ts';
 import type { AppConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
+import { agentRoutes } from './agent-routes.ts';
 import { requireBearerToken } from './bearer-auth.ts';
 import { deskRoutes } from './desk-routes.ts';
 import { deskWebhookRoutes } from './desk-webhook-routes.ts';
@@ -67,6 +68,11 @@ export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): expr
     app.use('/api/desk/outbox', outboxRoutes({ outbox: assistant.outbox, deskToken: config.DESK_API_TOKEN }));
   }
   app.use('/api/desk', requireBearerToken(config.DESK_API_TOKEN), deskRoutes(assistant.desk));
+  // Agents, each with their own token (AGENT_TOKENS); without any configured, every call is 401.
+  app.use(
+    '/api/agent',
+    agentRoutes({ staff: assistant.staff, agents: assistant.agents, events: assistant.agentEvents }),
+  );
   // The reviewer's page is public/desk/ (served below with the rest of public/); these are its catalogs.
   app.use(reviewerRoutes());
   app.use(staticRoutes());
