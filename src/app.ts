@@ -4,13 +4,6 @@
  * `createServer` (server.ts) adds the HTTP side; the console builds one with its own channel.
  */
 import { STATUS_LOOKUP_FORM } from '../dialogs/status-lookup-form.ts';
-import type { SlotValues } from './engine/form-definition.ts';
-import { type AgentEvents, createInProcessAgentEvents } from './handoff/agent-events.ts';
-import { type AgentWorkspace, createAgentWorkspace, type FormAccess } from './handoff/agent-workspace.ts';
-import { createBusinessHours } from './handoff/business-hours.ts';
-import type { QueueReason } from './handoff/handoff-records.ts';
-import { createStaffDirectory, type StaffDirectory } from './staff/staff-directory.ts';
-import { isLocale } from './i18n/translate.ts';
 import { fromTicketFields, toTicketFields, UNBIND_FORM } from '../dialogs/unbind-form.ts';
 import { AssistantBot, type AssistantBotDeps } from './bot/assistant-bot.ts';
 import { createBotTurnRunner, transactionOf } from './bot/bot-turn-runner.ts';
@@ -25,6 +18,12 @@ import { BuiltinDesk } from './desk/builtin-desk.ts';
 import type { Outbox } from './desk/outbox/outbox.ts';
 import { type DeskForwardingSettings, startDeskForwarding } from './desk/outbox/start-desk-forwarding.ts';
 import type { TicketEvent } from './desk/support-desk.ts';
+import type { SlotValues } from './engine/form-definition.ts';
+import { type AgentEvents, createInProcessAgentEvents } from './handoff/agent-events.ts';
+import { type AgentWorkspace, createAgentWorkspace, type FormAccess } from './handoff/agent-workspace.ts';
+import { createBusinessHours } from './handoff/business-hours.ts';
+import type { QueueReason } from './handoff/handoff-records.ts';
+import { isLocale } from './i18n/translate.ts';
 import { type ConversationLimits, createDailyQuota } from './limits/daily-quota.ts';
 import {
   type ChoiceUnderstanding,
@@ -35,6 +34,7 @@ import {
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock-and-ids.ts';
 import { type AppConfig, conversationLimitsOf } from './platform/config.ts';
 import type { Logger } from './platform/logger.ts';
+import { createStaffDirectory, type StaffDirectory } from './staff/staff-directory.ts';
 import { createStatusLookup } from './status/status-lookup.ts';
 import { createStatusLookupAnswer } from './status/status-lookup-answer.ts';
 import { openStore, type VersionedStore } from './storage/versioned-store.ts';

@@ -28,8 +28,8 @@ import { CHOICE_CONFIDENT_AT, type ChoiceUnderstanding, type LanguageUnderstandi
 import type { IdGenerator } from '../platform/clock-and-ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Locale, Ticket } from '../validation/ticket.ts';
-import { interpretMessage } from './message-interpreter.ts';
 import { handoffOf } from './bot-turn-runner.ts';
+import { interpretMessage } from './message-interpreter.ts';
 import { type AgentAvailability, TicketFollowUp } from './ticket-follow-up.ts';
 import { type ConversationProfile, chooseLocale, localeOf, setTurnLocale } from './turn-locale.ts';
 import { WaysOut } from './ways-out.ts';

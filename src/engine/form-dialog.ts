@@ -367,7 +367,9 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     state.values[name] = checked.value;
     state.answered = [...state.answered.filter((answered) => answered !== name), name];
     if (state.phase === 'asking' && state.current === name) {
-      const next = applicableSlots(this.form, state.values).find((candidate) => state.values[candidate.name] === undefined);
+      const next = applicableSlots(this.form, state.values).find(
+        (candidate) => state.values[candidate.name] === undefined,
+      );
       state.tries = 0;
       state.current = next?.name;
       if (!next) state.phase = 'summary';

@@ -116,7 +116,10 @@ export function queueEntryOf(record: HandoffRecord): QueueEntry | undefined {
 export function recordWrites(
   record: HandoffRecord,
   expected: string | null,
-): [{ key: string; value: HandoffRecord; expected: string | null }, ...({ key: string; value: QueueEntry } | { key: string; delete: true })[]] {
+): [
+  { key: string; value: HandoffRecord; expected: string | null },
+  ...({ key: string; value: QueueEntry } | { key: string; delete: true })[],
+] {
   const entry = queueEntryOf(record);
   return [
     { key: ownerKey(record.address), value: record, expected },

@@ -23,7 +23,10 @@ export const agentConversationIdSchema = z
   .refine((id) => !id.includes('\u0000') && !LONE_SURROGATE.test(id), 'not a conversation id');
 
 export const agentConversationQuerySchema = z.object({
-  channel: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/).optional(),
+  channel: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]{0,31}$/)
+    .optional(),
 });
 
 /** WeChat cuts customer-service messages at 2,048 bytes; longer is split by the channel, within reason. */

@@ -121,7 +121,10 @@ describe('the agent API', () => {
     expect(await merchant.say('我的商户号是102100012345678')).toEqual([]);
 
     const path = `/api/agent/conversations/${merchant.conversationId}`;
-    expect(await call('POST', `${path}/claim`, { token: ALICE })).toEqual({ status: 200, body: { owner: 'agent:alice' } });
+    expect(await call('POST', `${path}/claim`, { token: ALICE })).toEqual({
+      status: 200,
+      body: { owner: 'agent:alice' },
+    });
     const taken = await call('POST', `${path}/claim`, { token: BOB });
     expect(taken.status).toBe(409);
     expect(taken.body).toMatchObject({ error: { code: 'already_claimed' }, owner: 'agent:alice' });

@@ -13,7 +13,10 @@ import { createLogger } from '../../src/platform/logger.ts';
 import { TEST_REDIS_URL } from '../helpers/backends.ts';
 import { TEST_START, tempSqliteUrl } from '../helpers/test-assistant.ts';
 
-const AGENT_TOKENS = Array.from({ length: 20 }, (_, i) => ({ name: `agent${i}`, token: `agent-token-${i}-0123456789` }));
+const AGENT_TOKENS = Array.from({ length: 20 }, (_, i) => ({
+  name: `agent${i}`,
+  token: `agent-token-${i}-0123456789`,
+}));
 const ADDRESS = { channel: 'webchat', conversationId: 'race-1' };
 
 let opened: Assistant[] = [];

@@ -159,7 +159,11 @@ describe('claim, write, fill, hand back, close', () => {
     const stop = chat.onLater((text) => told.push(text));
     await chat.assistant.agents.send(WEBCHAT, 'alice', '您好，我是客服小李，请问设备是什么时候丢的？');
     const stored = (await chat.assistant.agents.view(WEBCHAT)).transcript.at(-1);
-    expect(stored).toMatchObject({ author: 'agent:alice', channel: 'webchat', text: expect.stringContaining('客服小李') });
+    expect(stored).toMatchObject({
+      author: 'agent:alice',
+      channel: 'webchat',
+      text: expect.stringContaining('客服小李'),
+    });
     await chat.deliverLater();
     await chat.deliverLater();
     stop();
@@ -231,11 +235,12 @@ describe('restarts', () => {
       expect(await third.say('喂')).toEqual([]);
       const view = await third.assistant.agents.view(WEBCHAT);
       expect(view.owner).toBe('agent:alice');
-      expect(view.transcript.filter((e) => e.author === 'merchant').map((e) => e.text).slice(-3)).toEqual([
-        '人工',
-        '还在吗',
-        '喂',
-      ]);
+      expect(
+        view.transcript
+          .filter((e) => e.author === 'merchant')
+          .map((e) => e.text)
+          .slice(-3),
+      ).toEqual(['人工', '还在吗', '喂']);
       const told = await toldLater(third, () => third.assistant.agents.handBack(WEBCHAT, 'alice'));
       expect(told.join('\n')).toContain('手机号');
     } finally {

@@ -19,7 +19,14 @@ describe('staff directory', () => {
   });
 
   it('refuses anything else', () => {
-    for (const wrong of [undefined, '', 'Bearer', 'Bearer alice-token-012345678', 'Basic alice-token-0123456789', 'alice']) {
+    for (const wrong of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer alice-token-012345678',
+      'Basic alice-token-0123456789',
+      'alice',
+    ]) {
       expect(staff.authenticate(wrong)).toBeUndefined();
     }
     expect(createStaffDirectory([]).authenticate('Bearer anything-at-all-0123')).toBeUndefined();

@@ -6,6 +6,8 @@
  * messages) go into the transcript in the turn's own commit, and a write of the owner record
  * conditional on the version read, so a claim and a turn never both win on stale ownership.
  */
+
+import type { AgentEvents } from '../../handoff/agent-events.ts';
 import {
   appendEntries,
   type HandoffRecord,
@@ -17,7 +19,6 @@ import {
   type TranscriptRecord,
   transcriptKey,
 } from '../../handoff/handoff-records.ts';
-import type { AgentEvents } from '../../handoff/agent-events.ts';
 import {
   type AgentMessageEvent,
   HANDOFF_EVENTS,
@@ -77,7 +78,12 @@ export function handoffGate(deps: { store: VersionedStore; clock: Clock; events:
     }
 
     const appended = messages.length > 0 ? appendEntries(transcript?.value, address, messages) : undefined;
-    if (appended) turn.transaction.stage({ key: transcriptKey(address), value: appended.record, expected: transcript?.version ?? null });
+    if (appended)
+      turn.transaction.stage({
+        key: transcriptKey(address),
+        value: appended.record,
+        expected: transcript?.version ?? null,
+      });
     if (handoff.changed) {
       for (const write of recordWrites(handoff.record, owned?.version ?? null)) turn.transaction.stage(write);
     } else if (owned) {
