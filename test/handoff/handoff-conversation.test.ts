@@ -69,6 +69,15 @@ describe('「人工」 inside business hours queues the conversation', () => {
     expect(await chat.say('你好')).toEqual([]);
   });
 
+  it('a redelivered message while queued is stored once', async () => {
+    const chat = await open();
+    await chat.say('人工');
+    await chat.say('我的设备丢了', { messageId: 'wx-1' });
+    await chat.say('我的设备丢了', { messageId: 'wx-1' });
+    const { transcript } = await chat.assistant.agents.view(WEBCHAT);
+    expect(transcript.filter((e) => e.text === '我的设备丢了')).toHaveLength(1);
+  });
+
   it('a second merchant is told position 2', async () => {
     const first = await open({ conversationId: 'conv-a' });
     await first.say('人工');
