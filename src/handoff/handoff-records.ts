@@ -91,9 +91,9 @@ export function appendEntries(
 ): { record: TranscriptRecord; added: TranscriptEntry[] } {
   let lastId = current?.lastId ?? 0;
   const added = messages.map((message) => ({
+    id: ++lastId,
     ...message,
     text: [...message.text].slice(0, TRANSCRIPT_TEXT_MAX).join(''),
-    id: ++lastId,
   }));
   const entries = [...(current?.entries ?? []), ...added].slice(-KEPT_TRANSCRIPT_ENTRIES);
   return { record: { address: current?.address ?? address, entries, lastId }, added };
