@@ -18,6 +18,12 @@ import { BuiltinDesk } from './desk/builtin-desk.ts';
 import type { Outbox } from './desk/outbox/outbox.ts';
 import { type DeskForwardingSettings, startDeskForwarding } from './desk/outbox/start-desk-forwarding.ts';
 import type { TicketEvent } from './desk/support-desk.ts';
+import type { SlotValues } from './engine/form-definition.ts';
+import { type AgentEvents, createFanoutAgentEvents } from './handoff/agent-events.ts';
+import { type AgentWorkspace, createAgentWorkspace, type FormAccess } from './handoff/agent-workspace.ts';
+import { createBusinessHours } from './handoff/business-hours.ts';
+import type { QueueReason } from './handoff/handoff-records.ts';
+import { isLocale } from './i18n/translate.ts';
 import { type ConversationLimits, createDailyQuota } from './limits/daily-quota.ts';
 import {
   type ChoiceUnderstanding,
@@ -28,6 +34,7 @@ import {
 import { type Clock, type IdGenerator, randomIds, systemClock } from './platform/clock-and-ids.ts';
 import { type AppConfig, conversationLimitsOf } from './platform/config.ts';
 import type { Logger } from './platform/logger.ts';
+import { createStaffCredentials, type StaffCredentials } from './staff/staff-credentials.ts';
 import { createStatusLookup } from './status/status-lookup.ts';
 import { createStatusLookupAnswer } from './status/status-lookup-answer.ts';
 import { type Fanout, localFanout, openFanout } from './storage/fanout.ts';
@@ -48,11 +55,20 @@ export interface Assistant {
   store: VersionedStore;
   /** The channels this process serves, by name. */
   channels: ReadonlyMap<string, Channel>;
+  /** Agents by their tokens (AGENT_TOKENS). */
+  /** Who may sign in as an agent or reviewer. */
+  staff: StaffCredentials;
+  /** What agents do with conversations: queue, claim, write, hand back (the agent API). */
+  agents: AgentWorkspace;
+  /** Queue changes and conversation messages, live, for agents' pages and workspaces. */
+  agentEvents: AgentEvents;
   close(): Promise<void>;
 }
 
 export interface AssistantDeps {
   config: Partial<AppConfig> & Pick<AppConfig, 'storageUrl'> & Partial<DeskForwardingSettings>;
+  /** Who may sign in (createServer reads AGENT_TOKENS and the staff file); AGENT_TOKENS' people when absent. */
+  staff?: StaffCredentials;
   logger: Logger;
   clock?: Clock;
   ids?: IdGenerator;
@@ -90,7 +106,10 @@ function sharedChoiceUnderstanding(): ChoiceUnderstanding {
 
 /** The unbind assistant's bot over any per-turn storage (the bench also runs it over MemoryStorage). */
 export function createAssistantBot(
-  deps: Omit<AssistantBotDeps, 'form' | 'formValuesOf' | 'statusLookupForm' | 'callbacksPerDay' | 'choices'> & {
+  deps: Omit<
+    AssistantBotDeps,
+    'form' | 'formValuesOf' | 'statusLookupForm' | 'callbacksPerDay' | 'choices' | 'listsForAgents'
+  > & {
     store: VersionedStore;
     clock: Clock;
     limits: ConversationLimits;
@@ -111,13 +130,49 @@ export function createAssistantBot(
       onComplete: createStatusLookupAnswer(createStatusLookup({ desk: deps.desk, store, clock })),
     },
     formValuesOf: (ticket) => fromTicketFields(ticket.fields),
+    listsForAgents: lostDeviceForAgents,
   });
+}
+
+/** A lost or stolen device is a case for a person: agents see it in their queue while the bot carries on. */
+function lostDeviceForAgents(values: SlotValues): QueueReason | undefined {
+  return values.deviceCondition === 'lost' ? 'lost_device' : undefined;
+}
+
+/** The key of the bot's stored conversation state (botbuilder's ConversationState, no namespace). */
+function botStateKey(address: { channel: string; conversationId: string }): string {
+  return `${address.channel}/conversations/${address.conversationId}/`;
+}
+
+/** The unbind form's answers and the merchant's language, read from the bot's stored state. */
+function botFormAccess(store: VersionedStore, bot: AssistantBot): FormAccess {
+  interface StoredBotState {
+    profile?: { locale?: string };
+    dialogs?: { dialogStack?: { id: string; state?: { values?: SlotValues } }[] };
+  }
+  return {
+    async read(address) {
+      const state = (await store.get<StoredBotState>(botStateKey(address)))?.value;
+      const form = state?.dialogs?.dialogStack?.find((instance) => instance.id === bot.formId);
+      const locale = state?.profile?.locale;
+      return {
+        ...(isLocale(locale) ? { locale } : {}),
+        ...(form ? { answers: form.state?.values ?? {} } : {}),
+      };
+    },
+    check(name, text, locale) {
+      const checked = bot.checkFormAnswer(name, text, locale);
+      if (!checked) return undefined;
+      return checked.ok ? checked : { ok: false, errorKey: checked.errorKey };
+    },
+  };
 }
 
 export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const clock = deps.clock ?? systemClock;
   const ids = deps.ids ?? randomIds;
   const { logger } = deps;
+  const staff = deps.staff ?? createStaffCredentials({ agents: deps.config.AGENT_TOKENS ?? [] });
   const timeout = deps.config.STORAGE_TIMEOUT_MS;
   const store =
     deps.store ??
@@ -160,12 +215,24 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     store,
     clock,
     limits: conversationLimitsOf(deps.config),
+    agents: {
+      agentsConfigured: staff.countWith('agent') > 0,
+      businessHours: createBusinessHours(deps.config),
+      clock,
+    },
+  });
+  const agentEvents = createFanoutAgentEvents({
+    fanout,
+    store,
+    onError: (error) => logger.warn({ err: error, code: 'agent_event_delivery_failed' }, 'agent event delivery failed'),
   });
   const router = createConversationRouter({
     store,
     runTurn: deps.runTurn ?? createBotTurnRunner(bot, clock),
     newId: () => ids.next(),
     logger,
+    clock,
+    agentEvents,
   });
   const events = new ConversationEventHub(store, fanout, (error) =>
     logger.warn({ err: error, code: 'notice_delivery_failed' }, 'later message delivery failed'),
@@ -187,6 +254,14 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   }
   const proactive = createProactiveDelivery({ store, clock, logger, router, channels });
   const stopRecording = desk.recordChangesWith(decisionNotices(proactive), proactive.wake);
+  const agents = createAgentWorkspace({
+    store,
+    clock,
+    proactive,
+    router,
+    events: agentEvents,
+    form: botFormAccess(store, bot),
+  });
   if (deps.startWorkers !== false) proactive.outbox.start();
   return {
     router,
@@ -198,6 +273,9 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     desk,
     store,
     channels,
+    staff,
+    agents,
+    agentEvents,
     close: async () => {
       stopRecording();
       await proactive.outbox.stop();

@@ -27,11 +27,10 @@ export async function createServer(
   const { errorIds, staff: givenStaff, ...assistantDeps } = deps;
   // Read before anything opens: a broken staff file stops the start, with nothing to clean up.
   const staff = givenStaff ?? loadStaffCredentials(deps.config, deps.config.DESK_API_TOKEN);
-  const assistant = await createAssistant({ ...assistantDeps, channels: SERVER_CHANNELS });
+  const assistant = await createAssistant({ ...assistantDeps, staff, channels: SERVER_CHANNELS });
   const app = createHttpApp({
     config: deps.config,
     assistant,
-    staff,
     logger: deps.logger,
     ...(errorIds ? { ids: errorIds } : {}),
   });

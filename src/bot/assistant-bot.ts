@@ -11,6 +11,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import { type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { CALLBACK_PHONE_FORM } from '../../dialogs/callback-phone.ts';
 import { findFaqTopic } from '../../dialogs/faq.ts';
 import { COMMANDS, type CommandName } from '../../dialogs/vocabulary.ts';
 import { DESK_DECISION_EVENT } from '../conversation/decision-notices.ts';
@@ -19,14 +20,17 @@ import { createCommandRecognizer } from '../engine/answer-matching.ts';
 import type { ChoiceSlot, FormWithOutcome, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
+import type { QueueReason } from '../handoff/handoff-records.ts';
+import { type FillFieldEvent, HANDOFF_EVENTS } from '../handoff/turn-handoff.ts';
 import { t } from '../i18n/translate.ts';
 import type { DailyQuota } from '../limits/daily-quota.ts';
 import { CHOICE_CONFIDENT_AT, type ChoiceUnderstanding, type LanguageUnderstanding } from '../nlu/index.ts';
 import type { IdGenerator } from '../platform/clock-and-ids.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Locale, Ticket } from '../validation/ticket.ts';
+import { handoffOf } from './bot-turn-runner.ts';
 import { interpretMessage } from './message-interpreter.ts';
-import { TicketFollowUp } from './ticket-follow-up.ts';
+import { type AgentAvailability, TicketFollowUp } from './ticket-follow-up.ts';
 import { type ConversationProfile, chooseLocale, localeOf, setTurnLocale } from './turn-locale.ts';
 import { WaysOut } from './ways-out.ts';
 
@@ -58,11 +62,16 @@ export interface AssistantBotDeps {
   logger: Logger;
   /** Call-back requests a conversation may file per day. */
   callbacksPerDay: DailyQuota;
+  /** Agents and their hours: with them, 「人工」 queues the conversation for a person. */
+  agents?: AgentAvailability;
+  /** Why the form's answers so far call for an agent to look (a lost device), if they do. */
+  listsForAgents?: (values: SlotValues) => QueueReason | undefined;
 }
 
 export class AssistantBot extends ActivityHandler {
   private readonly formDialog: FormDialog;
   private readonly statusLookupDialog: FormDialog;
+  private readonly callbackPhoneDialog: FormDialog;
   private readonly formDialogs: Map<string, FormDialog>;
   private readonly followUp: TicketFollowUp;
   private readonly waysOut: WaysOut;
@@ -83,6 +92,13 @@ export class AssistantBot extends ActivityHandler {
     };
     this.formDialog = new FormDialog(deps.form, services);
     this.statusLookupDialog = new FormDialog(deps.statusLookupForm, services);
+    this.callbackPhoneDialog = new FormDialog(
+      {
+        definition: CALLBACK_PHONE_FORM,
+        onComplete: (values, context) => this.followUp.fileCallbackWithPhone(values, context),
+      },
+      services,
+    );
     this.waysOut = new WaysOut({
       desk: deps.desk,
       formDialog: this.formDialog,
@@ -90,7 +106,9 @@ export class AssistantBot extends ActivityHandler {
       services,
     });
     this.formDialogs = new Map(
-      [this.formDialog, this.statusLookupDialog, ...this.waysOut.confirmationForms].map((d) => [d.id, d]),
+      [this.formDialog, this.statusLookupDialog, this.callbackPhoneDialog, ...this.waysOut.confirmationForms].map(
+        (d) => [d.id, d],
+      ),
     );
     this.followUp = new TicketFollowUp({
       desk: deps.desk,
@@ -99,6 +117,8 @@ export class AssistantBot extends ActivityHandler {
       statusLookupDialog: this.statusLookupDialog,
       formValuesOf: deps.formValuesOf,
       callbacksPerDay: deps.callbacksPerDay,
+      callbackPhoneDialog: this.callbackPhoneDialog,
+      ...(deps.agents ? { agents: deps.agents } : {}),
     });
     this.onMessage(async (context, next) => {
       await this.onMerchantMessage(context);
@@ -106,6 +126,8 @@ export class AssistantBot extends ActivityHandler {
     });
     this.onEvent(async (context, next) => {
       if (context.activity.name === DESK_DECISION_EVENT) await this.onDeskDecision(context);
+      else if (context.activity.name === HANDOFF_EVENTS.handback) await this.onHandedBack(context);
+      else if (context.activity.name === HANDOFF_EVENTS.fillField) await this.onFieldFilledByAgent(context);
       await next();
     });
   }
@@ -114,12 +136,54 @@ export class AssistantBot extends ActivityHandler {
   override async run(context: TurnContext): Promise<void> {
     const conversationState = new ConversationState(this.deps.turnStorage(context));
     const dialogs = new DialogSet(conversationState.createProperty<DialogState>('dialogs'));
-    dialogs.add(this.formDialog).add(this.statusLookupDialog);
+    dialogs.add(this.formDialog).add(this.statusLookupDialog).add(this.callbackPhoneDialog);
     this.waysOut.addTo(dialogs);
     const turn: TurnState = { conversationState, profile: conversationState.createProperty('profile'), dialogs };
     context.turnState.set(TURN_STATE, turn);
     await super.run(context);
+    await this.listForAgentsIfNeeded(context, turn);
     await conversationState.saveChanges(context);
+  }
+
+  /** A lost device, say: agents see the conversation in their queue while the bot carries on. */
+  private async listForAgentsIfNeeded(context: TurnContext, turn: TurnState): Promise<void> {
+    const handoff = handoffOf(context);
+    if (!handoff || !this.deps.listsForAgents || !this.deps.agents?.agentsConfigured) return;
+    const dc = await turn.dialogs.createContext(context);
+    const form = dc.stack.find((instance) => instance.id === this.formDialog.id);
+    const reason = form && this.deps.listsForAgents(FormDialog.values(form));
+    if (!reason) return;
+    const profile = await turn.profile.get(context, {});
+    handoff.list(reason, profile.locale ?? localeOf(context));
+  }
+
+  /** An agent handed the conversation back: the bot says so and asks the pending question. */
+  private async onHandedBack(context: TurnContext): Promise<void> {
+    const turn = context.turnState.get(TURN_STATE) as TurnState;
+    const profile = await turn.profile.get(context, {});
+    const locale = profile.locale ?? localeOf(context);
+    setTurnLocale(context, locale);
+    await sendReply(context, t(locale, 'handoff:handedBack'));
+    await this.repromptOrIdle(await turn.dialogs.createContext(context));
+  }
+
+  /** An agent filled a field for the merchant (checked by the agent route first): stored quietly. */
+  private async onFieldFilledByAgent(context: TurnContext): Promise<void> {
+    const turn = context.turnState.get(TURN_STATE) as TurnState;
+    const { name, value } = context.activity.value as FillFieldEvent;
+    const dc = await turn.dialogs.createContext(context);
+    const form = dc.stack.find((instance) => instance.id === this.formDialog.id);
+    if (form) this.formDialog.fillQuietly(form, name, value);
+  }
+
+  /** Checks an answer for a field of the unbind form by its own rule (for an agent filling it). */
+  checkFormAnswer(name: string, text: string, locale: Locale) {
+    return this.formDialog.checkAnswer(name, text, locale);
+  }
+
+  /** The unbind form's id: where its answers are in the stored dialog stack. */
+  get formId(): string {
+    return this.formDialog.id;
   }
 
   private async onMerchantMessage(context: TurnContext): Promise<void> {
@@ -263,10 +327,12 @@ export class AssistantBot extends ActivityHandler {
       case 'help':
         await sendReply(context, t(locale, this.activeForm(dc)?.form.help ?? 'bot:help'));
         return this.repromptOrIdle(dc);
-      case 'human':
-        await this.followUp.requestCallback(dc, profile);
-        if (dc.activeDialog) await dc.repromptDialog();
+      case 'human': {
+        const outcome = await this.followUp.requestPerson(dc, profile);
+        // Queued: the bot falls silent; asking the phone: that question is the pending one.
+        if ((outcome === 'filed' || outcome === 'refused') && dc.activeDialog) await dc.repromptDialog();
         return;
+      }
       case 'status': {
         const before = dc.activeDialog;
         await this.followUp.reportStatus(dc, profile);

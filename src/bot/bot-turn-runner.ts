@@ -7,10 +7,17 @@ import { type Activity, type ActivityHandler, ActivityTypes, type TurnContext } 
 import type { TurnRunner } from '../conversation/conversation-router.ts';
 import type { OutboundReply } from '../conversation/messages.ts';
 import type { TurnTransaction } from '../conversation/turn-transaction.ts';
+import type { TurnHandoff } from '../handoff/turn-handoff.ts';
 import type { Clock } from '../platform/clock-and-ids.ts';
 import { CollectingAdapter } from './collecting-adapter.ts';
 
 const TRANSACTION = Symbol('turn transaction');
+const HANDOFF = Symbol('turn handoff');
+
+/** The handoff of the turn this context runs in (absent when the bot runs outside the pipeline, e.g. the bench). */
+export function handoffOf(context: TurnContext): TurnHandoff | undefined {
+  return context.turnState.get(HANDOFF) as TurnHandoff | undefined;
+}
 
 /** The transaction of the turn this context runs in. */
 export function transactionOf(context: TurnContext): TurnTransaction {
@@ -26,7 +33,7 @@ export function toOutboundReply(activity: Partial<Activity>): OutboundReply {
 
 export function createBotTurnRunner(bot: ActivityHandler, clock: Clock): TurnRunner {
   const adapter = new CollectingAdapter();
-  return async ({ message, turnId, transaction }) => {
+  return async ({ message, turnId, transaction, handoff }) => {
     const activity: Partial<Activity> = {
       type: message.event ? ActivityTypes.Event : ActivityTypes.Message,
       ...(message.event ? { name: message.event.name, value: message.event.value } : {}),
@@ -42,6 +49,7 @@ export function createBotTurnRunner(bot: ActivityHandler, clock: Clock): TurnRun
     };
     const replies = await adapter.process(activity, (context) => {
       context.turnState.set(TRANSACTION, transaction);
+      if (handoff) context.turnState.set(HANDOFF, handoff);
       return bot.run(context);
     });
     return replies.map(toOutboundReply);

@@ -340,6 +340,43 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     return (instance?.state as FormRunState | undefined)?.values ?? {};
   }
 
+  /** Failed answers to the pending question (an offer of a person follows MAX_TRIES_BEFORE_OFFER). */
+  static tries(instance: DialogInstance | undefined): number {
+    return (instance?.state as FormRunState | undefined)?.tries ?? 0;
+  }
+
+  /**
+   * Checks an answer for one of this form's slots by the slot's own rule, as if the merchant had
+   * typed it (an agent filling a field for them); undefined when the form has no such slot.
+   */
+  checkAnswer(name: string, text: string, locale: Locale): ReturnType<typeof checkSlotAnswer> | undefined {
+    const slot = this.form.slots.find((s) => s.name === name);
+    return slot ? checkSlotAnswer(slot, this.reader, text, locale) : undefined;
+  }
+
+  /**
+   * Stores a value someone else gave for the merchant (an agent), checked again by the slot's
+   * rule, without saying anything: when it answers the pending question, the form moves its
+   * pointer to the next one, which is asked when the conversation is handed back.
+   */
+  fillQuietly(instance: DialogInstance, name: string, value: unknown): boolean {
+    const state = instance.state as FormRunState;
+    const slot = this.form.slots.find((s) => s.name === name);
+    const checked = slot && value !== undefined ? checkSlotValue(slot, this.reader, value) : undefined;
+    if (!slot || !checked?.ok) return false;
+    state.values[name] = checked.value;
+    state.answered = [...state.answered.filter((answered) => answered !== name), name];
+    if (state.phase === 'asking' && state.current === name) {
+      const next = applicableSlots(this.form, state.values).find(
+        (candidate) => state.values[candidate.name] === undefined,
+      );
+      state.tries = 0;
+      state.current = next?.name;
+      if (!next) state.phase = 'summary';
+    }
+    return true;
+  }
+
   private slot(name: string): SlotDefinition {
     const slot = this.form.slots.find((s) => s.name === name);
     if (!slot) throw new Error(`form ${this.form.id} has no slot ${name}`);

@@ -9,7 +9,7 @@ import { outboxRoutes } from '../desk/outbox/outbox-routes.ts';
 import { type IdGenerator, randomIds } from '../platform/clock-and-ids.ts';
 import type { AppConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { StaffCredentials } from '../staff/staff-credentials.ts';
+import { agentRoutes } from './agent-routes.ts';
 import { requireCaller } from './bearer-auth.ts';
 import { deskRoutes } from './desk-routes.ts';
 import { deskWebhookRoutes } from './desk-webhook-routes.ts';
@@ -25,13 +25,12 @@ export interface HttpAppDeps {
   config: AppConfig;
   assistant: Assistant;
   logger: Logger;
-  /** Who may sign in to the desk (reviewers) besides DESK_API_TOKEN. */
-  staff: StaffCredentials;
   /** Makes error references (the number a merchant quotes to support); random by default. */
   ids?: IdGenerator;
 }
 
-export function createHttpApp({ config, assistant, staff, ...deps }: HttpAppDeps): express.Express {
+export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): express.Express {
+  const { staff } = assistant;
   const logger = deps.logger.child({ component: 'http' });
   const ids = deps.ids ?? randomIds;
   const app = express();
@@ -72,6 +71,8 @@ export function createHttpApp({ config, assistant, staff, ...deps }: HttpAppDeps
   // A machine (DESK_API_TOKEN) or a reviewer's own token; the audit records which, from the token.
   const caller = requireCaller({ machineToken: config.DESK_API_TOKEN, staff, role: 'reviewer' });
   app.use('/api/desk', caller, deskRoutes(assistant.desk));
+  // Agents, each with their own token (AGENT_TOKENS); without any configured, every call is 401.
+  app.use('/api/agent', agentRoutes({ staff, agents: assistant.agents, events: assistant.agentEvents }));
   // The reviewer's page is public/desk/ (served below with the rest of public/); these are its catalogs.
   app.use(reviewerRoutes());
   app.use(staticRoutes());

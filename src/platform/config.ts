@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { deskSettingsIssues, deskSettingsShape } from '../desk/connectors/desk-settings-schema.ts';
+import { businessHoursShape } from '../handoff/business-hours.ts';
 import type { ConversationLimits } from '../limits/daily-quota.ts';
 import { STAFF_TOKEN_MIN_LENGTH, staffNameSchema } from '../validation/staff.ts';
 
@@ -241,6 +242,8 @@ export const configSchema = z.object({
   ...slackSettingsShape,
   ...botframeworkShape,
   ...conversationLimitsShape,
+  /** When agents are at the desk (README "Agents"): queued inside, a call-back request outside. */
+  ...businessHoursShape,
   /** External desk (generic webhook or Zendesk) and the outbox that delivers to it. */
   ...deskSettingsShape,
 });

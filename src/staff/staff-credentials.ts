@@ -21,6 +21,8 @@ export interface StaffCredentials {
   identify(token: string): StaffMember | undefined;
   /** How many people can sign in. */
   readonly size: number;
+  /** How many of them have this role (with no agent, 「人工」 files a call-back request). */
+  countWith(role: StaffRole): number;
 }
 
 interface KnownPerson extends StaffMember {
@@ -90,6 +92,7 @@ export function createStaffCredentials(
   };
   return {
     size: people.length,
+    countWith: (role) => people.filter((person) => person.roles.includes(role)).length,
     identify,
     authenticate(authorizationHeader) {
       const token = bearerToken(authorizationHeader);

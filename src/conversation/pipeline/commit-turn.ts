@@ -18,12 +18,14 @@ export function commitTurn(deps: { store: VersionedStore; logger: Logger }): Tur
     for (let attempt = 1; ; attempt++) {
       turn.transaction = new TurnTransaction();
       turn.replies = [];
+      turn.afterCommit = [];
       await next();
       const writes = turn.transaction.writes();
       if (turn.dedupeKey)
         writes.push({ key: turn.dedupeKey, value: turn.replies, expected: null, ttlMs: DEDUPE_TTL_MS });
       try {
         await deps.store.commit(writes);
+        for (const run of turn.afterCommit) run();
         return;
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error;

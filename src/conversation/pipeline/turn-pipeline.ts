@@ -3,6 +3,7 @@
  * turn and `next`, may act before and after the rest, or answer without calling `next` (a
  * redelivered message). Steps live in their own files beside this one.
  */
+import type { TurnHandoff } from '../../handoff/turn-handoff.ts';
 import type { ConversationAddress } from '../address.ts';
 import type { InboundMessage, OutboundReply } from '../messages.ts';
 import { TurnTransaction } from '../turn-transaction.ts';
@@ -18,12 +19,16 @@ export interface Turn {
   dedupeKey?: string;
   /** The bot's replies, in order. */
   replies: OutboundReply[];
+  /** Run once the turn's commit is stored (publishing to live listeners); a fresh list each attempt. */
+  afterCommit: (() => void)[];
+  /** Who owns the conversation, and the bot's way to call a person (set by the handoff gate). */
+  handoff?: TurnHandoff;
 }
 
 export type TurnMiddleware = (turn: Turn, next: () => Promise<void>) => Promise<void>;
 
 export function newTurn(message: InboundMessage, address: ConversationAddress, turnId: string): Turn {
-  return { message, address, turnId, transaction: new TurnTransaction(), replies: [] };
+  return { message, address, turnId, transaction: new TurnTransaction(), replies: [], afterCommit: [] };
 }
 
 /**
