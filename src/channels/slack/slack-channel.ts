@@ -16,6 +16,8 @@ import type { Logger } from '../../platform/logger.ts';
 import type { VersionedStore } from '../../storage/versioned-store.ts';
 import type { ChannelFactory, ProactiveMessage } from '../channel.ts';
 import { SLACK_CHANNEL } from './slack-address.ts';
+import { AGENT_ACTION_PATTERN } from './agent-card.ts';
+import { createSlackAgentWorkspace, type SlackAgentWorkspace } from './agent-workspace-slack.ts';
 import { messageFromButton, messageFromEvent } from './slack-inbound.ts';
 import { createSlackPoster, type SlackPoster } from './slack-poster.ts';
 import { SlackExpressReceiver } from './slack-receiver.ts';
@@ -111,7 +113,11 @@ export const slackChannel: ChannelFactory = ({ config, router, store, clock, ids
     );
   };
 
+  // The agents' workspace (SLACK_AGENT_CHANNEL), once the app gives it the agents (attachAgents).
+  let agentWorkspace: SlackAgentWorkspace | undefined;
+
   app.event('message', async ({ body, event, context }) => {
+    if (agentWorkspace && (await agentWorkspace.onMessage(body, event, context.botUserId))) return;
     const message = messageFromEvent(body, event, context.botUserId);
     if (message) await turn(message);
   });
@@ -135,11 +141,33 @@ export const slackChannel: ChannelFactory = ({ config, router, store, clock, ids
     }
   });
 
+  app.action({ type: 'block_actions', action_id: AGENT_ACTION_PATTERN }, async (args) => {
+    await args.ack();
+    await agentWorkspace?.onAction(args.body, args.action);
+  });
+
   return {
     name: SLACK_CHANNEL,
     entryPath: '/slack/events',
     http: { path: '/slack', routes: receiver.routes },
     send: (address, messages) => poster.post(address, messages),
-    close: () => replies.stop(),
+    attachAgents: ({ agents, events }) => {
+      if (!settings.agents || agentWorkspace) return;
+      agentWorkspace = createSlackAgentWorkspace({
+        settings: settings.agents,
+        client,
+        poster,
+        store,
+        clock,
+        logger,
+        agents,
+        events,
+      });
+      agentWorkspace.start();
+    },
+    close: async () => {
+      await agentWorkspace?.stop();
+      await replies.stop();
+    },
   };
 };
