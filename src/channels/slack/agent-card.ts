@@ -35,6 +35,14 @@ export function maskPhone(phone: string): string {
   return digits.length <= 4 ? '****' : `${'*'.repeat(digits.length - 4)}${digits.slice(-4)}`;
 }
 
+/** Mainland mobile numbers in free text (as the logs' scrubbing finds them). */
+const PHONE_IN_TEXT = /(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?!\d)/g;
+
+/** Free text with every phone number in it masked like the card's. */
+export function maskPhonesIn(text: string): string {
+  return text.replace(PHONE_IN_TEXT, (phone) => maskPhone(phone.replace(/^\+?86[\s-]?/, '')));
+}
+
 /** The unbind form's answers so far, one line each, in the form's order; the phone masked. */
 export function answerLines(answers: SlotValues | null, locale: Locale): string[] {
   if (!answers) return [];
@@ -119,9 +127,12 @@ export function agentCard(facts: CardFacts, locale: Locale, open: boolean): { te
   };
 }
 
-/** A transcript entry as a line in the card's thread, its author marked. */
+/**
+ * A transcript entry as a line in the card's thread, its author marked and phone numbers masked
+ * like the card's (the whole transcript is in the staff page, for the agent who needs it).
+ */
 export function threadLine(entry: TranscriptEntry, locale: Locale): string {
-  const text = clip(entry.text, THREAD_TEXT_MAX);
+  const text = clip(maskPhonesIn(entry.text), THREAD_TEXT_MAX);
   if (entry.author.startsWith('agent:'))
     return t(locale, 'slack:thread.agent', { agent: entry.author.slice('agent:'.length), text });
   return t(locale, `slack:thread.${entry.author}`, { text });
