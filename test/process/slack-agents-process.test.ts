@@ -71,8 +71,13 @@ describe('Slack agent workspace through npm start', () => {
       const answer = await postToSlackRoute(`${server?.url}/slack/events`, request, Date.now());
       expect(answer.status).toBe(200);
     };
-    const cards = () => stand.posts().filter((call) => call.fields.channel === AGENTS_CHANNEL && !call.fields.thread_ts);
-    const toMerchant = () => stand.posts().filter((call) => call.fields.channel === DM).map((call) => call.fields.text);
+    const cards = () =>
+      stand.posts().filter((call) => call.fields.channel === AGENTS_CHANNEL && !call.fields.thread_ts);
+    const toMerchant = () =>
+      stand
+        .posts()
+        .filter((call) => call.fields.channel === DM)
+        .map((call) => call.fields.text);
 
     await deliver({ body: directMessageEvent({ channel: DM, user: MERCHANT, text: '人工' }) });
     await until(() => toMerchant().some((text) => text?.includes('排在第 1 位')), 'the queued notice');
@@ -87,11 +92,17 @@ describe('Slack agent workspace through npm start', () => {
     expect(cards()).toHaveLength(1);
 
     await deliver(
-      cardButtonClick({ channel: AGENTS_CHANNEL, user: ALICE_SLACK, actionId: 'agent_claim', messageTs: card.ts as string }),
+      cardButtonClick({
+        channel: AGENTS_CHANNEL,
+        user: ALICE_SLACK,
+        actionId: 'agent_claim',
+        messageTs: card.ts as string,
+      }),
     );
     await until(() => toMerchant().includes('客服 alice 已接入，接下来由客服为您服务。'), 'the joined notice');
     await until(
-      () => stand.calls.some((call) => call.method === 'chat.update' && call.fields.blocks?.includes('已由 alice 接手')),
+      () =>
+        stand.calls.some((call) => call.method === 'chat.update' && call.fields.blocks?.includes('已由 alice 接手')),
       'the claimed card',
     );
     await deliver({

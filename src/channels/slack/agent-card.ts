@@ -68,7 +68,8 @@ function button(text: string, actionId: string, style?: 'primary' | 'danger') {
 }
 
 function statusOf(owner: Owner, open: boolean, locale: Locale): string {
-  if (owner.startsWith('agent:')) return t(locale, 'slack:card.status.claimed', { agent: owner.slice('agent:'.length) });
+  if (owner.startsWith('agent:'))
+    return t(locale, 'slack:card.status.claimed', { agent: owner.slice('agent:'.length) });
   if (owner === 'queued') return t(locale, 'slack:card.status.queued');
   // Listed while the bot carries on (a lost device), or back with the bot.
   return t(locale, open ? 'slack:card.status.listed' : 'slack:card.status.released');

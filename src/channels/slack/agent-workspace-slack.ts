@@ -34,7 +34,7 @@ import { updateWithRetry } from '../../storage/update-with-retry.ts';
 import { VersionConflictError, type VersionedStore } from '../../storage/versioned-store.ts';
 import { AGENT_MESSAGE_MAX, agentMessageSchema } from '../../validation/agent-api.ts';
 import { AGENT_ACTIONS, agentCard, threadLine } from './agent-card.ts';
-import { SlackPostInProgressError, type SlackPoster } from './slack-poster.ts';
+import { type SlackPoster, SlackPostInProgressError } from './slack-poster.ts';
 import { escapeSlackText, plainTextOf } from './slack-text.ts';
 
 /** Cards and their ts index are kept this long: a conversation's card outlives any handoff. */

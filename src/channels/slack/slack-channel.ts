@@ -2,7 +2,9 @@
  * Slack (Bolt 5): merchants write to the app in a direct message. Events and button clicks come
  * in at /slack/events through our receiver (signature first); each becomes one turn of the
  * router, whose replies are stored before Slack's 200 and then posted with chat.postMessage. Messages
- * that arrive later (desk decisions) go to the same DM through `send`. Off unless both
+ * that arrive later (desk decisions) go to the same DM through `send`. With SLACK_AGENT_CHANNEL it
+ * is also the agents' workspace (agent-workspace-slack.ts): handoff cards, their buttons and
+ * threads come in through the same routes. Off unless both
  * SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set.
  */
 import { App, webApi } from '@slack/bolt';
@@ -15,9 +17,9 @@ import { slackSettingsOf } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { VersionedStore } from '../../storage/versioned-store.ts';
 import type { ChannelFactory, ProactiveMessage } from '../channel.ts';
-import { SLACK_CHANNEL } from './slack-address.ts';
 import { AGENT_ACTION_PATTERN } from './agent-card.ts';
 import { createSlackAgentWorkspace, type SlackAgentWorkspace } from './agent-workspace-slack.ts';
+import { SLACK_CHANNEL } from './slack-address.ts';
 import { messageFromButton, messageFromEvent } from './slack-inbound.ts';
 import { createSlackPoster, type SlackPoster } from './slack-poster.ts';
 import { SlackExpressReceiver } from './slack-receiver.ts';

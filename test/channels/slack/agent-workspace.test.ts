@@ -16,7 +16,6 @@ import {
   threadReplyEvent,
 } from '../../helpers/slack-requests.ts';
 import {
-
   type SlackApiCall,
   type SlackStandIn,
   STAND_IN_BOT_ID,
@@ -93,7 +92,10 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 300));
 
 const cards = () => slack.posts().filter((call) => call.fields.channel === AGENTS_CHANNEL && !call.fields.thread_ts);
 const threadLines = (ts: string) =>
-  slack.posts().filter((call) => call.fields.thread_ts === ts).map((call) => call.fields.text);
+  slack
+    .posts()
+    .filter((call) => call.fields.thread_ts === ts)
+    .map((call) => call.fields.text ?? '');
 const calls = (method: string) => slack.calls.filter((call) => call.method === method);
 const blocksText = (call: SlackApiCall) => call.fields.blocks ?? '';
 const actionIds = (call: SlackApiCall) =>
@@ -136,10 +138,18 @@ describe('Slack agent workspace: a merchant in WeChat, an agent in Slack', () =>
     );
     expect(claimed.fields).toMatchObject({ channel: AGENTS_CHANNEL, ts });
     expect(actionIds(claimed)).toEqual(['agent_hand_back', 'agent_close']);
-    await until(() => wechat.textsTo(OPEN_ID).includes('客服 alice 已接入，接下来由客服为您服务。'), 'the joined notice');
+    await until(
+      () => wechat.textsTo(OPEN_ID).includes('客服 alice 已接入，接下来由客服为您服务。'),
+      'the joined notice',
+    );
 
     // Her reply in the card's thread reaches the merchant in WeChat, once, and is not echoed.
-    const reply = threadReplyEvent({ channel: AGENTS_CHANNEL, user: ALICE_SLACK, text: '您好，我是客服 alice。', threadTs: ts });
+    const reply = threadReplyEvent({
+      channel: AGENTS_CHANNEL,
+      user: ALICE_SLACK,
+      text: '您好，我是客服 alice。',
+      threadTs: ts,
+    });
     expect((await toSlack({ body: reply })).status).toBe(200);
     await until(() => wechat.textsTo(OPEN_ID).includes('您好，我是客服 alice。'), "alice's message in WeChat");
     // Slack's retry of the same delivery sends nothing more.
@@ -151,7 +161,10 @@ describe('Slack agent workspace: a merchant in WeChat, an agent in Slack', () =>
     // The thread holds the handoff from its start, each line once, authors marked; not alice's own reply.
     const lines = threadLines(ts);
     expect(lines).toContain('商户：人工');
-    expect(lines.some((line) => line.startsWith('[机器人] 已为您转接人工客服')), lines.join('\n')).toBe(true);
+    expect(
+      lines.some((line) => line.startsWith('[机器人] 已为您转接人工客服')),
+      lines.join('\n'),
+    ).toBe(true);
     expect(new Set(lines).size).toBe(lines.length);
     expect(lines.join('\n')).not.toContain('您好，我是客服 alice。');
     // Phone numbers are masked in the thread as on the card.
@@ -208,13 +221,18 @@ describe('Slack agent workspace: a merchant in WeChat, an agent in Slack', () =>
     expect(['agent:alice', 'agent:bob']).toContain(owner);
     const winner = owner.slice('agent:'.length);
     const loser = winner === 'alice' ? BOB_SLACK : ALICE_SLACK;
-    const told = await until(() => calls('chat.postEphemeral').find((call) => call.fields.user === loser), 'the loser told');
+    const told = await until(
+      () => calls('chat.postEphemeral').find((call) => call.fields.user === loser),
+      'the loser told',
+    );
     expect(told.fields.text).toBe(`已由 ${winner} 接手`);
 
     // The loser's thread reply is refused and reaches nobody; so is an unmapped user's.
     const beforeTexts = wechat.textsTo(OPEN_ID).length;
     await toSlack({ body: threadReplyEvent({ channel: AGENTS_CHANNEL, user: loser, text: '我来处理', threadTs: ts }) });
-    await toSlack({ body: threadReplyEvent({ channel: AGENTS_CHANNEL, user: CAROL_SLACK, text: '我也来', threadTs: ts }) });
+    await toSlack({
+      body: threadReplyEvent({ channel: AGENTS_CHANNEL, user: CAROL_SLACK, text: '我也来', threadTs: ts }),
+    });
     const ephemerals = await until(() => {
       const found = calls('chat.postEphemeral').filter((call) => call.fields.thread_ts === ts);
       return found.length >= 2 && found;
@@ -231,16 +249,25 @@ describe('Slack agent workspace: a merchant in WeChat, an agent in Slack', () =>
 
     // Close, by the owner: the merchant is told, the card offers nothing more.
     await click(winner === 'alice' ? ALICE_SLACK : BOB_SLACK, 'agent_close', ts);
-    await until(() => wechat.textsTo(OPEN_ID).some((text) => text.includes('本次人工服务已结束')), 'the closing notice');
+    await until(
+      () => wechat.textsTo(OPEN_ID).some((text) => text.includes('本次人工服务已结束')),
+      'the closing notice',
+    );
     expect(await ownerOf()).toBe('bot');
   });
 
   it('a request with a bad signature, or a stale one, is refused and changes nothing', async () => {
     const card = await merchantQueues();
     const ts = card.ts as string;
-    const forged = await toSlack({ ...cardButtonClick({ channel: AGENTS_CHANNEL, user: ALICE_SLACK, actionId: 'agent_claim', messageTs: ts }), secret: 'ffffffffffffffffffffffffffffffff' });
+    const forged = await toSlack({
+      ...cardButtonClick({ channel: AGENTS_CHANNEL, user: ALICE_SLACK, actionId: 'agent_claim', messageTs: ts }),
+      secret: 'ffffffffffffffffffffffffffffffff',
+    });
     expect(forged.status).toBe(401);
-    const stale = await toSlack({ ...cardButtonClick({ channel: AGENTS_CHANNEL, user: ALICE_SLACK, actionId: 'agent_claim', messageTs: ts }), timestamp: nowS - 301 });
+    const stale = await toSlack({
+      ...cardButtonClick({ channel: AGENTS_CHANNEL, user: ALICE_SLACK, actionId: 'agent_claim', messageTs: ts }),
+      timestamp: nowS - 301,
+    });
     expect(stale.status).toBe(401);
     const reply = threadReplyEvent({ channel: AGENTS_CHANNEL, user: ALICE_SLACK, text: '伪造的消息', threadTs: ts });
     expect((await toSlack({ body: reply, signature: 'v0=00' })).status).toBe(401);
@@ -251,4 +278,3 @@ describe('Slack agent workspace: a merchant in WeChat, an agent in Slack', () =>
     expect(wechat.textsTo(OPEN_ID).join('\n')).not.toContain('伪造的消息');
   });
 });
-
