@@ -37,7 +37,8 @@ afterEach(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function until<T>(find: () => T | undefined | false, what: string, timeoutMs = 10_000): Promise<T> {
+/** Generous: the whole suite runs beside this process on two cores. */
+async function until<T>(find: () => T | undefined | false, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = find();

@@ -172,18 +172,25 @@ export function createSlackAgentWorkspace(deps: {
       ...(released ? { untilEntryId: view.transcript.at(-1)?.id ?? 0 } : {}),
     };
     if (!released) delete next.untilEntryId;
+    let version: string;
     try {
-      await store.put(cardKey(address), next, { expected: stored.version, ttlMs: CARD_TTL_MS });
+      version = await store.put(cardKey(address), next, { expected: stored.version, ttlMs: CARD_TTL_MS });
     } catch (error) {
       // Another instance changed it first: its update shows the same owner.
       if (error instanceof VersionConflictError) return;
       throw error;
     }
-    await client.chat.update({
-      channel: settings.channel,
-      ts: card.ts,
-      ...agentCard({ entry: card.entry, answers: view.answers, owner: view.owner }, locale, open),
-    } as Parameters<typeof client.chat.update>[0]);
+    try {
+      await client.chat.update({
+        channel: settings.channel,
+        ts: card.ts,
+        ...agentCard({ entry: card.entry, answers: view.answers, owner: view.owner }, locale, open),
+      } as Parameters<typeof client.chat.update>[0]);
+    } catch (error) {
+      // Not shown after all: the next sync tries again (unless something newer was stored meanwhile).
+      await store.put(cardKey(address), card, { expected: version, ttlMs: CARD_TTL_MS }).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Posts the conversation's messages not yet in the card's thread, in order, each once. */
@@ -232,7 +239,11 @@ export function createSlackAgentWorkspace(deps: {
       for (const entry of await agents.queue()) onEvent({ type: 'queued', conversation: entry });
       const cards = await store.getMany<CardRecord>(await store.keys('slack/agent-card/'));
       for (const { value } of cards.values()) {
-        if (value.untilEntryId === undefined) void serially(value.address, () => relay(value.address));
+        if (value.untilEntryId !== undefined) continue;
+        void serially(value.address, async () => {
+          await refreshCard(value.address);
+          await relay(value.address);
+        });
       }
     } catch (error) {
       logger.warn({ err: error, code: 'slack.agent_sync_failed' }, 'Slack agent workspace not synced');
