@@ -262,6 +262,7 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     events: agentEvents,
     form: botFormAccess(store, bot),
   });
+  for (const channel of channels.values()) channel.attachAgents?.({ agents, events: agentEvents });
   if (deps.startWorkers !== false) proactive.outbox.start();
   return {
     router,

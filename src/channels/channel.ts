@@ -8,6 +8,8 @@ import type { Router } from 'express';
 import type { ConversationAddress } from '../conversation/address.ts';
 import type { ConversationEventHub } from '../conversation/conversation-events.ts';
 import type { ConversationRouter, OutboundReply } from '../conversation/messages.ts';
+import type { AgentEvents } from '../handoff/agent-events.ts';
+import type { AgentWorkspace } from '../handoff/agent-workspace.ts';
 import type { Clock, IdGenerator } from '../platform/clock-and-ids.ts';
 import type { AppConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -30,6 +32,11 @@ export interface Channel {
   serves?(channel: string): boolean;
   /** Delivers messages that arrive later; a repeat of a messageId must not be shown twice. */
   send(address: ConversationAddress, messages: ProactiveMessage[]): Promise<void>;
+  /**
+   * Gives a channel that is also an agents' workspace (Slack) what agents work with; called once,
+   * after every channel is built (the workspace delivers through them).
+   */
+  attachAgents?(workspace: { agents: AgentWorkspace; events: AgentEvents }): void;
   close?(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@ import { deskSettingsIssues, deskSettingsShape } from '../desk/connectors/desk-s
 import { businessHoursShape } from '../handoff/business-hours.ts';
 import type { ConversationLimits } from '../limits/daily-quota.ts';
 import { STAFF_TOKEN_MIN_LENGTH, staffNameSchema } from '../validation/staff.ts';
+import { LOCALES, type Locale } from '../validation/ticket.ts';
 
 /**
  * AGENT_TOKENS, `name:token,name:token`: one token per person, so what each does is recorded
@@ -45,6 +46,39 @@ const agentTokens = z
   });
 
 const optionalSecret = z.string().min(1).optional();
+
+const DEFAULT_AGENT_LOCALE: Locale = 'zh-CN';
+
+/**
+ * SLACK_AGENT_USERS, `U123:alice,U456:bob`: which Slack user acts as which staff name (the name
+ * the audit records; the user id comes from Slack's signed request, never from typed text).
+ */
+const slackAgentUsers = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const users = new Map<string, string>();
+    for (const pair of raw
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [userId = '', name = '', ...extra] = pair.split(':');
+      const nameIssue = staffNameSchema.safeParse(name).error?.issues[0]?.message;
+      if (!/^[UW][A-Z0-9]{2,40}$/.test(userId) || nameIssue || extra.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected SlackUserId:name pairs (U…:alice)${nameIssue && name ? ` (name ${name}: ${nameIssue})` : ''}`,
+        });
+        return z.NEVER;
+      }
+      if (users.has(userId)) {
+        ctx.addIssue({ code: 'custom', message: `${userId} is listed twice` });
+        return z.NEVER;
+      }
+      users.set(userId, name);
+    }
+    return users;
+  });
 
 /** How much one conversation may file with the desk per day (China's calendar day). */
 const conversationLimitsShape = {
@@ -187,7 +221,14 @@ const slackSettingsShape = {
     .string()
     .regex(/^xoxb-[A-Za-z0-9-]+$/, 'must be a bot token (xoxb-…, from OAuth & Permissions)')
     .optional(),
-  SLACK_AGENT_CHANNEL: optionalSecret,
+  /** The channel where handoffs are posted for agents (its id, C… or G…); the agent workspace is off without it. */
+  SLACK_AGENT_CHANNEL: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,40}$/, 'must be a Slack channel id (C… or G…, from the channel details)')
+    .optional(),
+  SLACK_AGENT_USERS: slackAgentUsers,
+  /** The language of the agents' cards and notes in Slack. */
+  SLACK_AGENT_LOCALE: z.enum(LOCALES).default(DEFAULT_AGENT_LOCALE),
   /** The Web API's base (Slack's own by default); a local stand-in in tests. */
   SLACK_API_URL: z.url({ protocol: /^https?$/ }).optional(),
 };
@@ -196,22 +237,46 @@ const slackSettingsShape = {
 function slackSettingsIssues(config: {
   SLACK_SIGNING_SECRET?: string | undefined;
   SLACK_BOT_TOKEN?: string | undefined;
+  SLACK_AGENT_CHANNEL?: string | undefined;
+  SLACK_AGENT_USERS?: ReadonlyMap<string, string> | undefined;
 }) {
   const set = [config.SLACK_SIGNING_SECRET, config.SLACK_BOT_TOKEN].filter(Boolean).length;
-  return set === 1 ? ['SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: set both to turn Slack on, or neither'] : [];
+  if (set === 1) return ['SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: set both to turn Slack on, or neither'];
+  const agentUsers = config.SLACK_AGENT_USERS?.size ?? 0;
+  if (config.SLACK_AGENT_CHANNEL && set === 0)
+    return ['SLACK_AGENT_CHANNEL: the agent workspace needs Slack on (SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN)'];
+  if (agentUsers > 0 && !config.SLACK_AGENT_CHANNEL)
+    return ['SLACK_AGENT_USERS: set SLACK_AGENT_CHANNEL too, the channel where handoffs are posted'];
+  return [];
+}
+
+/** The agents' workspace in Slack (README "Slack"): on when SLACK_AGENT_CHANNEL is set. */
+export interface SlackAgentSettings {
+  channel: string;
+  /** Slack user id → the staff name they act as. */
+  users: ReadonlyMap<string, string>;
+  locale: Locale;
 }
 
 export interface SlackSettings {
   signingSecret: string;
   botToken: string;
   apiUrl?: string;
+  agents?: SlackAgentSettings;
 }
 
 /** Slack's settings, or undefined when Slack is off. */
 export function slackSettingsOf(config: Partial<AppConfig>): SlackSettings | undefined {
   const { SLACK_SIGNING_SECRET: signingSecret, SLACK_BOT_TOKEN: botToken, SLACK_API_URL: apiUrl } = config;
   if (!signingSecret || !botToken) return undefined;
-  return { signingSecret, botToken, ...(apiUrl ? { apiUrl } : {}) };
+  const agents: SlackAgentSettings | undefined = config.SLACK_AGENT_CHANNEL
+    ? {
+        channel: config.SLACK_AGENT_CHANNEL,
+        users: config.SLACK_AGENT_USERS ?? new Map(),
+        locale: config.SLACK_AGENT_LOCALE ?? DEFAULT_AGENT_LOCALE,
+      }
+    : undefined;
+  return { signingSecret, botToken, ...(apiUrl ? { apiUrl } : {}), ...(agents ? { agents } : {}) };
 }
 
 export const configSchema = z.object({

@@ -109,3 +109,60 @@ export function buttonClick(options: {
     contentType: 'application/x-www-form-urlencoded',
   };
 }
+
+/** A click on a button of a card in the agents' channel (interactivity: a form with a JSON `payload`). */
+export function cardButtonClick(options: { channel: string; user: string; actionId: string; messageTs: string }) {
+  const payload = {
+    type: 'block_actions',
+    team: { id: 'T0001' },
+    user: { id: options.user, username: options.user.toLowerCase(), team_id: 'T0001' },
+    api_app_id: 'A0001',
+    trigger_id: `trigger-${options.messageTs}-${options.user}`,
+    container: { type: 'message', message_ts: options.messageTs, channel_id: options.channel, is_ephemeral: false },
+    channel: { id: options.channel, name: 'pos-agents' },
+    message: { type: 'message', ts: options.messageTs, text: 'card', blocks: [] },
+    response_url: 'https://hooks.slack.com/actions/T0001/1/abc',
+    actions: [
+      {
+        type: 'button',
+        action_id: options.actionId,
+        block_id: 'agent_card',
+        text: { type: 'plain_text', text: options.actionId },
+        action_ts: '1764000002.000001',
+      },
+    ],
+  };
+  return {
+    body: `payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    contentType: 'application/x-www-form-urlencoded',
+  };
+}
+
+/** An Events API delivery of a reply in a channel thread (message.channels), as Slack sends it. */
+export function threadReplyEvent(
+  options: { channel: string; user?: string; text: string; threadTs: string; eventId?: string } & Record<
+    string,
+    unknown
+  >,
+) {
+  const { channel, user, text, threadTs, eventId, ...extra } = options;
+  eventCounter += 1;
+  return JSON.stringify({
+    token: 'legacy-verification-token',
+    team_id: 'T0001',
+    api_app_id: 'A0001',
+    type: 'event_callback',
+    event_id: eventId ?? `Ev${String(eventCounter).padStart(8, '0')}`,
+    event_time: 1_764_000_000,
+    event: {
+      type: 'message',
+      channel_type: 'channel',
+      channel,
+      ...(user ? { user } : {}),
+      text,
+      ts: `1764000000.${String(eventCounter).padStart(6, '0')}`,
+      thread_ts: threadTs,
+      ...extra,
+    },
+  });
+}

@@ -2,7 +2,9 @@
  * Slack (Bolt 5): merchants write to the app in a direct message. Events and button clicks come
  * in at /slack/events through our receiver (signature first); each becomes one turn of the
  * router, whose replies are stored before Slack's 200 and then posted with chat.postMessage. Messages
- * that arrive later (desk decisions) go to the same DM through `send`. Off unless both
+ * that arrive later (desk decisions) go to the same DM through `send`. With SLACK_AGENT_CHANNEL it
+ * is also the agents' workspace (agent-workspace-slack.ts): handoff cards, their buttons and
+ * threads come in through the same routes. Off unless both
  * SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are set.
  */
 import { App, webApi } from '@slack/bolt';
@@ -15,6 +17,8 @@ import { slackSettingsOf } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { VersionedStore } from '../../storage/versioned-store.ts';
 import type { ChannelFactory, ProactiveMessage } from '../channel.ts';
+import { AGENT_ACTION_PATTERN } from './agent-card.ts';
+import { createSlackAgentWorkspace, type SlackAgentWorkspace } from './agent-workspace-slack.ts';
 import { SLACK_CHANNEL } from './slack-address.ts';
 import { messageFromButton, messageFromEvent } from './slack-inbound.ts';
 import { createSlackPoster, type SlackPoster } from './slack-poster.ts';
@@ -111,7 +115,11 @@ export const slackChannel: ChannelFactory = ({ config, router, store, clock, ids
     );
   };
 
+  // The agents' workspace (SLACK_AGENT_CHANNEL), once the app gives it the agents (attachAgents).
+  let agentWorkspace: SlackAgentWorkspace | undefined;
+
   app.event('message', async ({ body, event, context }) => {
+    if (agentWorkspace && (await agentWorkspace.onMessage(body, event, context.botUserId))) return;
     const message = messageFromEvent(body, event, context.botUserId);
     if (message) await turn(message);
   });
@@ -135,11 +143,33 @@ export const slackChannel: ChannelFactory = ({ config, router, store, clock, ids
     }
   });
 
+  app.action({ type: 'block_actions', action_id: AGENT_ACTION_PATTERN }, async (args) => {
+    await args.ack();
+    await agentWorkspace?.onAction(args.body, args.action);
+  });
+
   return {
     name: SLACK_CHANNEL,
     entryPath: '/slack/events',
     http: { path: '/slack', routes: receiver.routes },
     send: (address, messages) => poster.post(address, messages),
-    close: () => replies.stop(),
+    attachAgents: ({ agents, events }) => {
+      if (!settings.agents || agentWorkspace) return;
+      agentWorkspace = createSlackAgentWorkspace({
+        settings: settings.agents,
+        client,
+        poster,
+        store,
+        clock,
+        logger,
+        agents,
+        events,
+      });
+      agentWorkspace.start();
+    },
+    close: async () => {
+      await agentWorkspace?.stop();
+      await replies.stop();
+    },
   };
 };

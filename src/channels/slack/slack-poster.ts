@@ -28,9 +28,17 @@ export class SlackPostInProgressError extends Error {
   }
 }
 
+/** One message to post as it goes to chat.postMessage (channel, text, blocks, thread_ts, …). */
+export type SlackPostArguments = { channel: string; text: string } & Record<string, unknown>;
+
 export interface SlackPoster {
   /** Posts each message not yet posted, in order; stops at the first failure (the rest stay unposted). */
   post(address: ConversationAddress, messages: readonly ProactiveMessage[]): Promise<void>;
+  /**
+   * Posts one message under `key` unless it was posted already; answers its `ts` either way
+   * (another delivery posting it now: SlackPostInProgressError).
+   */
+  postOnce(key: string, message: SlackPostArguments): Promise<string>;
 }
 
 export function createSlackPoster(deps: {
@@ -40,8 +48,8 @@ export function createSlackPoster(deps: {
 }): SlackPoster {
   const { client, store, clock } = deps;
 
-  /** Whether this delivery now owns the message (false: already posted). */
-  async function claim(key: string): Promise<boolean> {
+  /** Whether this delivery now owns the message, or the ts it was posted with. */
+  async function claim(key: string): Promise<true | { ts: string }> {
     try {
       await store.put<SentRecord>(
         key,
@@ -53,32 +61,38 @@ export function createSlackPoster(deps: {
       if (!(error instanceof VersionConflictError)) throw error;
       const held = await store.get<SentRecord>(key);
       if (held === undefined) return claim(key);
-      if (held.value.state === 'posted') return false;
+      if (held.value.state === 'posted') return { ts: held.value.ts };
       throw new SlackPostInProgressError();
     }
+  }
+
+  async function postOnce(key: string, message: SlackPostArguments): Promise<string> {
+    const claimed = await claim(key);
+    if (claimed !== true) return claimed.ts;
+    let ts: string;
+    try {
+      const answer = await client.chat.postMessage(message as Parameters<typeof client.chat.postMessage>[0]);
+      ts = answer.ts ?? '';
+    } catch (error) {
+      await store.delete(key);
+      throw error;
+    }
+    await store.put<SentRecord>(key, { state: 'posted', ts }, { ttlMs: DEDUPE_TTL_MS });
+    return ts;
   }
 
   return {
     async post(address, messages) {
       for (const message of messages) {
-        const key = `slack/sent/${addressKey(address)}/${encodeURIComponent(message.messageId)}`;
-        if (!(await claim(key))) continue;
-        let ts: string;
-        try {
-          const answer = await client.chat.postMessage({
-            channel: address.conversationId,
-            ...toSlackMessage(message),
-            // Replies are plain text: `*` or `_` in a name or a note stay as typed.
-            mrkdwn: false,
-            unfurl_links: false,
-          } as Parameters<typeof client.chat.postMessage>[0]);
-          ts = answer.ts ?? '';
-        } catch (error) {
-          await store.delete(key);
-          throw error;
-        }
-        await store.put<SentRecord>(key, { state: 'posted', ts }, { ttlMs: DEDUPE_TTL_MS });
+        await postOnce(`slack/sent/${addressKey(address)}/${encodeURIComponent(message.messageId)}`, {
+          channel: address.conversationId,
+          ...toSlackMessage(message),
+          // Replies are plain text: `*` or `_` in a name or a note stay as typed.
+          mrkdwn: false,
+          unfurl_links: false,
+        });
       }
     },
+    postOnce,
   };
 }
