@@ -20,6 +20,8 @@ import { narrowScreen } from './page-view.js';
 /** The channels a conversation can be on, for opening one by id. */
 const CHANNELS = ['webchat', 'wechat', 'slack', 'botframework', 'console'];
 const TICK_MS = 5_000;
+/** Call-back requests have no live events: read again this often (and after each reconnect). */
+const CALLBACKS_EVERY_MS = 60_000;
 const RECONNECT_MAX_MS = 15_000;
 
 const byId = (id) => document.getElementById(id);
@@ -82,6 +84,7 @@ export function createAgentDesk({ getStrings, session, me, onUnauthorized }) {
   let reconnectTimer;
   let reconnectDelay = 1000;
   let ticker;
+  let callbacksTimer;
   let started = false;
 
   const strings = () => getStrings();
@@ -304,6 +307,7 @@ export function createAgentDesk({ getStrings, session, me, onUnauthorized }) {
       renderLive();
       // Whatever arrived while the stream was down: the queue comes first on the stream itself.
       if (state.open) loadConversation(state.open, { fresh: false }).catch(() => {});
+      void refreshCallbacks();
     };
     source.onmessage = (message) => onEvent(JSON.parse(message.data));
     source.onerror = () => {
@@ -417,8 +421,8 @@ export function createAgentDesk({ getStrings, session, me, onUnauthorized }) {
       state.live = 'connecting';
       this.render();
       connect();
-      void refreshCallbacks();
       ticker = setInterval(() => tickWaiting(els, strings(), Date.now()), TICK_MS);
+      callbacksTimer = setInterval(() => void refreshCallbacks(), CALLBACKS_EVERY_MS);
     },
     stop() {
       started = false;
@@ -426,6 +430,7 @@ export function createAgentDesk({ getStrings, session, me, onUnauthorized }) {
       stream = undefined;
       clearTimeout(reconnectTimer);
       clearInterval(ticker);
+      clearInterval(callbacksTimer);
       Object.assign(state, { queue: [], callbacks: [], open: undefined, view: undefined, notice: undefined });
       state.revealed.clear();
       els.transcript.replaceChildren();

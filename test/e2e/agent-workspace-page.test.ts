@@ -278,9 +278,28 @@ describe('the agent workspace beside the merchant', () => {
       headers: { 'content-type': 'application/json', authorization: `Bearer ${other.token}` },
       body: JSON.stringify({ conversationId: other.conversationId, text: '人工' }),
     });
+    // And the open conversation goes on meanwhile (the assistant answers again).
+    await merchantSays('搬迁');
     await relay.restore();
     await expect.poll(() => alice.locator('#live-status').textContent(), { timeout: 15_000 }).toBe('实时更新中');
     await expect.poll(() => alice.locator('.queue-id').allTextContents()).toEqual([other.conversationId]);
+    await expect
+      .poll(() => alice.locator('#transcript .entry--merchant .entry-text').allTextContents())
+      .toContain('搬迁');
+    expect(await lastEntry(alice).locator('.entry-author').textContent()).toBe('智能助手');
+  });
+
+  it('speaks English when asked, every label from the catalog', async () => {
+    await alice.getByRole('button', { name: 'English' }).click();
+    await expect.poll(() => alice.locator('#queue-title').textContent()).toBe('Waiting conversations');
+    expect(await alice.locator('#tabs [role="tab"]').allTextContents()).toEqual(['Unbind tickets', 'Conversations']);
+    expect(await alice.locator('.queue-item-detail').textContent()).toBe('Web chat · 中文 · Asked for a person');
+    expect(await alice.locator('#conversation-meta').textContent()).toBe('Web chat · 中文 · Answered by the assistant');
+    expect(await entries(alice).first().locator('.entry-author').textContent()).toBe('Merchant');
+    expect(await alice.locator('.callback-closed').textContent()).toMatch(/^Closed by alice at /);
+    // No catalog key left showing where a sentence should be.
+    const text = await alice.locator('#agent-desk').innerText();
+    expect(text).not.toMatch(/\b(conversation|answers|callbacks|queue|live|author|owner|channel)\.[a-zA-Z]/);
     expect(problems).toEqual([]);
   });
 });
