@@ -298,7 +298,7 @@ describe('the agent workspace beside the merchant', () => {
     expect(await entries(alice).first().locator('.entry-author').textContent()).toBe('Merchant');
     expect(await alice.locator('.callback-closed').textContent()).toMatch(/^Closed by alice at /);
     // No catalog key left showing where a sentence should be.
-    const text = await alice.locator('#agent-desk').innerText();
+    const text = (await alice.locator('#agent-desk').textContent()) ?? '';
     expect(text).not.toMatch(/\b(conversation|answers|callbacks|queue|live|author|owner|channel)\.[a-zA-Z]/);
     expect(problems).toEqual([]);
   });
