@@ -84,7 +84,8 @@ function showSignIn(errorKey) {
 
 function signedInText(me) {
   if (me.machine) return t('signedInMachine');
-  return t(state.canReview ? 'signedInAs' : 'signedInAsAgent', { name: me.name });
+  const key = state.canReview ? (state.canAgent ? 'signedInAsStaff' : 'signedInAs') : 'signedInAsAgent';
+  return t(key, { name: me.name });
 }
 
 function showWorkspace() {

@@ -118,6 +118,7 @@ describe('the agent workspace beside the merchant', () => {
   it('signs in with the agent’s own token: both roles get tabs, the queue is live and empty', async () => {
     await signIn(alice, ALICE);
     await alice.locator('#tabs').waitFor();
+    expect(await alice.locator('#signed-in-as').textContent()).toBe('当前登录：alice');
     expect(await alice.locator('#tabs [role="tab"]').allTextContents()).toEqual(['解绑工单', '人工客服']);
     // A reviewer as well: the tickets first.
     expect(await alice.locator('#workspace').isVisible()).toBe(true);
