@@ -1,11 +1,16 @@
-// Talks to the desk API with the reviewer's bearer token, and fetches the page's strings.
+// Talks to the desk API and the agent API with the person's own bearer token, and fetches the
+// page's strings.
 
 export class DeskApiError extends Error {
-  /** `status` is undefined when the desk could not be reached at all. */
-  constructor(status, code, message) {
+  /**
+   * `status` is undefined when the server could not be reached at all; `owner` is who has a
+   * conversation, on the agent API's 409s.
+   */
+  constructor(status, code, message, owner) {
     super(message || `desk API: ${status ?? 'network'}`);
     this.status = status;
     this.code = code;
+    this.owner = owner;
   }
 }
 
@@ -13,12 +18,17 @@ export class DeskApiError extends Error {
  * Calls the desk API. `session` is `{token, locale}`: the server knows who the reviewer is from
  * the token alone; the locale picks the language of the error messages.
  */
-export async function callDesk(path, session, { method = 'GET', body } = {}) {
+export const callDesk = (path, session, options) => callApi(`/api/desk${path}`, session, options);
+
+/** Calls the agent API (same token, the `agent` role). */
+export const callAgent = (path, session, options) => callApi(`/api/agent${path}`, session, options);
+
+async function callApi(url, session, { method = 'GET', body } = {}) {
   const headers = { authorization: `Bearer ${session.token}`, 'accept-language': session.locale };
   if (body !== undefined) headers['content-type'] = 'application/json';
   let response;
   try {
-    response = await fetch(`/api/desk${path}`, {
+    response = await fetch(url, {
       method,
       headers,
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -28,7 +38,7 @@ export async function callDesk(path, session, { method = 'GET', body } = {}) {
     throw new DeskApiError(undefined, 'network');
   }
   const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new DeskApiError(response.status, data?.error?.code, data?.error?.message);
+  if (!response.ok) throw new DeskApiError(response.status, data?.error?.code, data?.error?.message, data?.owner);
   return data;
 }
 
@@ -44,6 +54,30 @@ export const listAudit = (session, id) =>
 
 export const decide = (session, id, decision) =>
   callDesk(`/tickets/${encodeURIComponent(id)}/decision`, session, { method: 'POST', body: decision });
+
+/** `{name, roles}` of an agent token; 401 for anyone else. */
+export const whoAmIAsAgent = (session) => callAgent('/me', session);
+
+/** The conversation path of the agent API, with `?channel=` when the channel is known. */
+const conversationPath = ({ conversationId, channel }, action = '') =>
+  `/conversations/${encodeURIComponent(conversationId)}${action}${channel ? `?channel=${encodeURIComponent(channel)}` : ''}`;
+
+export const agentApi = {
+  queue: (session) => callAgent('/queue', session).then((data) => data.conversations ?? []),
+  view: (session, address) => callAgent(conversationPath(address), session),
+  claim: (session, address) => callAgent(conversationPath(address, '/claim'), session, { method: 'POST' }),
+  send: (session, address, text) =>
+    callAgent(conversationPath(address, '/messages'), session, { method: 'POST', body: { text } }),
+  fillField: (session, address, name, value) =>
+    callAgent(conversationPath(address, '/fields'), session, { method: 'POST', body: { name, value } }),
+  handBack: (session, address) => callAgent(conversationPath(address, '/handback'), session, { method: 'POST' }),
+  close: (session, address) => callAgent(conversationPath(address, '/close'), session, { method: 'POST' }),
+  callbacks: (session) => callAgent('/callbacks', session).then((data) => data.callbacks ?? []),
+  closeCallback: (session, id) =>
+    callAgent(`/callbacks/${encodeURIComponent(id)}/close`, session, { method: 'POST' }).then((data) => data.callback),
+  /** The live stream: EventSource cannot send headers, so the token goes in the query. */
+  eventsUrl: (session) => `/api/agent/events?token=${encodeURIComponent(session.token)}`,
+};
 
 const catalogs = new Map();
 

@@ -1,8 +1,20 @@
-// The reviewer's page: sign in with your own staff token, pick a ticket, read it, decide it.
-// Plain ES modules, no build step; strings come from /locales/<lng>/desk.json and unbind.json.
+// The staff page: sign in with your own staff token. A reviewer picks a ticket, reads it, decides
+// it; an agent takes conversations from the queue (agent-desk.js); a person with both roles gets
+// both, as tabs. Plain ES modules, no build step; strings come from /locales/<lng>/desk.json and
+// unbind.json.
 
+import { createAgentDesk } from './agent-desk.js';
 import { emptyDraft } from './decision-form.js';
-import { DeskApiError, decide, getTicket, listAudit, listTickets, loadStrings, whoAmI } from './desk-api.js';
+import {
+  DeskApiError,
+  decide,
+  getTicket,
+  listAudit,
+  listTickets,
+  loadStrings,
+  whoAmI,
+  whoAmIAsAgent,
+} from './desk-api.js';
 import { translate } from './dom.js';
 import { renderFilters, renderList } from './list-view.js';
 import { applyStrings, browserLocale, createView, narrowScreen } from './page-view.js';
@@ -16,6 +28,11 @@ const state = {
   token: sessionStorage.getItem('desk.token') ?? '',
   /** Who the token belongs to, as the server says: `{name, roles}` or `{name, machine: true}`. */
   me: undefined,
+  /** What the token may do here: the tickets (a reviewer, or the desk's machine token), the agent workspace. */
+  canReview: false,
+  canAgent: false,
+  /** The tab shown: `tickets` or `agent`. */
+  tab: 'tickets',
   tickets: [],
   filter: undefined,
   openId: undefined,
@@ -31,6 +48,12 @@ const state = {
 };
 const session = () => ({ token: state.token, locale: state.locale });
 const t = (key, vars) => translate(state.strings.desk, key, vars);
+const agentDesk = createAgentDesk({
+  getStrings: () => state.strings,
+  session,
+  me: () => state.me,
+  onUnauthorized: () => signOut('signIn.expired'),
+});
 
 function renderWorkspace() {
   renderFilters(els.filters, state, (status) => {
@@ -51,28 +74,51 @@ function showSignIn(errorKey) {
   state.signInError = errorKey;
   els.signIn.hidden = false;
   els.workspace.hidden = true;
+  els.agentDesk.hidden = true;
+  els.tabs.hidden = true;
   els.signOut.hidden = true;
   els.signedInAs.hidden = true;
   view.showSignInError(errorKey ? t(errorKey) : undefined);
   els.tokenInput.focus();
 }
 
+function signedInText(me) {
+  if (me.machine) return t('signedInMachine');
+  const key = state.canReview ? (state.canAgent ? 'signedInAsStaff' : 'signedInAs') : 'signedInAsAgent';
+  return t(key, { name: me.name });
+}
+
 function showWorkspace() {
   els.signIn.hidden = true;
-  els.workspace.hidden = false;
   els.signOut.hidden = false;
   els.signedInAs.hidden = !state.me;
-  if (state.me) {
-    els.signedInAs.textContent = state.me.machine ? t('signedInMachine') : t('signedInAs', { name: state.me.name });
+  if (state.me) els.signedInAs.textContent = signedInText(state.me);
+  els.tabs.hidden = !(state.canReview && state.canAgent);
+  for (const tab of els.tabButtons) {
+    const selected = tab.dataset.tab === state.tab;
+    tab.setAttribute('aria-selected', String(selected));
+    tab.tabIndex = selected ? 0 : -1;
   }
-  renderWorkspace();
+  els.workspace.hidden = state.tab !== 'tickets';
+  els.agentDesk.hidden = state.tab !== 'agent';
+  if (state.canReview) renderWorkspace();
+  if (state.canAgent) agentDesk.start();
+}
+
+function chooseTab(tab, { focus = false } = {}) {
+  state.tab = tab;
+  showWorkspace();
+  if (focus) els.tabButtons.find((button) => button.dataset.tab === tab)?.focus();
 }
 
 function signOut(errorKey) {
   sessionStorage.removeItem('desk.token');
+  agentDesk.stop();
   Object.assign(state, {
     token: '',
     me: undefined,
+    canReview: false,
+    canAgent: false,
     tickets: [],
     openId: undefined,
     ticket: undefined,
@@ -147,7 +193,7 @@ function backToList() {
 
 function openFromHash() {
   const id = decodeURIComponent(location.hash.slice(1));
-  if (state.token && id && id !== state.openId) void openTicket(id);
+  if (state.token && state.canReview && id && id !== state.openId) void openTicket(id);
 }
 
 /** Signs in with a token; the name shown and recorded is the one the server knows it by. */
@@ -156,13 +202,23 @@ async function signIn(token) {
   view.setSigningIn(true, t('signIn.checking'));
   state.token = token;
   try {
-    [state.me, state.tickets] = await Promise.all([whoAmI(session()), listTickets(session())]);
+    // A reviewer (or the desk's machine token) is known to the desk API, an agent to the agent API.
+    const [asReviewer, asAgent] = await Promise.allSettled([whoAmI(session()), whoAmIAsAgent(session())]);
+    const refused = (result) => result.reason instanceof DeskApiError && result.reason.status === 401;
+    if (asReviewer.status === 'rejected' && asAgent.status === 'rejected') {
+      throw refused(asReviewer) && refused(asAgent) ? asReviewer.reason : new DeskApiError(undefined, 'network');
+    }
+    state.canReview = asReviewer.status === 'fulfilled';
+    state.canAgent = asAgent.status === 'fulfilled';
+    state.me = state.canReview ? asReviewer.value : asAgent.value;
+    state.tab = state.canReview ? 'tickets' : 'agent';
+    state.tickets = state.canReview ? await listTickets(session()) : [];
     sessionStorage.setItem('desk.token', token);
     els.tokenInput.value = '';
     showWorkspace();
     openFromHash();
   } catch (error) {
-    Object.assign(state, { token: '', me: undefined });
+    Object.assign(state, { token: '', me: undefined, canReview: false, canAgent: false });
     const wrong = error instanceof DeskApiError && error.status === 401;
     showSignIn(wrong ? 'signIn.wrongToken' : 'error.network');
   } finally {
@@ -174,7 +230,10 @@ async function switchLanguage(locale) {
   state.strings = await loadStrings(locale);
   state.locale = locale;
   applyStrings(els, state.strings.desk, locale);
-  if (!els.workspace.hidden) showWorkspace();
+  if (state.me && els.signIn.hidden) {
+    showWorkspace();
+    if (state.canAgent) agentDesk.render();
+  }
   if (!els.signIn.hidden) view.showSignInError(state.signInError && t(state.signInError));
 }
 
@@ -197,6 +256,18 @@ els.rows.addEventListener('click', (event) => {
   void openTicket(row.dataset.id);
 });
 window.addEventListener('hashchange', openFromHash);
+for (const tab of els.tabButtons) {
+  tab.addEventListener('click', () => chooseTab(tab.dataset.tab));
+  // Arrow keys move between tabs, as the tab pattern has it.
+  tab.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight') return;
+    event.preventDefault();
+    const i = els.tabButtons.indexOf(tab);
+    const next =
+      els.tabButtons[(i + (event.key === 'ArrowRight' ? 1 : -1) + els.tabButtons.length) % els.tabButtons.length];
+    chooseTab(next.dataset.tab, { focus: true });
+  });
+}
 for (const button of els.languageButtons) {
   button.addEventListener('click', () => {
     localStorage.setItem('desk.locale', button.dataset.locale);

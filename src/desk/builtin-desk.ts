@@ -269,6 +269,15 @@ export class BuiltinDesk implements SupportDesk {
     return [...records.values()].map((r) => r.value).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   }
 
+  async closeCallback(id: string, by: string): Promise<CallbackRequest | undefined> {
+    const closed = await updateWithRetry<CallbackRequest>(this.store, CALLBACK + id, (current) => {
+      // Unknown, or closed already (a double click, a colleague): nothing to change.
+      if (!current || current.closedAt) return undefined;
+      return { ...current, closedAt: this.clock.now().toISOString(), closedBy: by };
+    });
+    return closed?.value;
+  }
+
   /**
    * The id filed under this idempotency key: the one claimed earlier, or a new one claimed now.
    * A claim that loses the race reads the winner's id.

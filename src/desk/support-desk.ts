@@ -18,6 +18,9 @@ export interface CallbackRequest {
   /** Phone to call back, if the merchant gave one already. */
   phone?: string;
   createdAt: string;
+  /** Set once an agent has dealt with it (called back): when, and who (`agent:<name>`). */
+  closedAt?: string;
+  closedBy?: string;
 }
 
 export interface TicketFilter {
@@ -115,4 +118,9 @@ export interface SupportDesk {
   /** Asks for a person to contact the merchant; idempotent per key like fileTicket. */
   requestCallback(request: Omit<CallbackRequest, 'id' | 'createdAt'>, idempotencyKey: string): Promise<CallbackRequest>;
   listCallbacks(): Promise<CallbackRequest[]>;
+  /**
+   * Marks a call-back request done, by whom and when; undefined when there is no such request.
+   * Idempotent: closing it again changes nothing and returns it as first closed.
+   */
+  closeCallback(id: string, by: string): Promise<CallbackRequest | undefined>;
 }

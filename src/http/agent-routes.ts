@@ -6,11 +6,13 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { ConversationAddress } from '../conversation/address.ts';
+import type { CallbackRequest, SupportDesk } from '../desk/support-desk.ts';
 import type { AgentEvents } from '../handoff/agent-events.ts';
 import { type AgentWorkspace, HandoffError, type HandoffErrorCode } from '../handoff/agent-workspace.ts';
 import { t } from '../i18n/translate.ts';
 import { hasRole, type StaffCredentials, type StaffMember } from '../staff/staff-credentials.ts';
 import {
+  agentCallbackIdSchema,
   agentConversationIdSchema,
   agentConversationQuerySchema,
   agentFieldSchema,
@@ -34,6 +36,12 @@ const HANDOFF_ERROR_STATUS: Record<HandoffErrorCode, number> = {
   invalid_field_value: 400,
 };
 
+function openFirst(a: CallbackRequest, b: CallbackRequest): number {
+  if (!a.closedAt !== !b.closedAt) return a.closedAt ? 1 : -1;
+  if (a.closedAt && b.closedAt) return b.closedAt.localeCompare(a.closedAt);
+  return a.createdAt.localeCompare(b.createdAt);
+}
+
 function agentOf(res: Response): StaffMember {
   return res.locals.agent as StaffMember;
 }
@@ -43,6 +51,8 @@ export function agentRoutes(deps: {
   staff: StaffCredentials;
   agents: AgentWorkspace;
   events: AgentEvents;
+  /** Call-back requests: agents call merchants back and close them. */
+  desk: Pick<SupportDesk, 'listCallbacks' | 'closeCallback'>;
   sseHeartbeatMs?: number;
 }): Router {
   const { agents } = deps;
@@ -93,6 +103,25 @@ export function agentRoutes(deps: {
       return undefined;
     }
   }
+
+  // Who the token belongs to (the staff page signs in with it, agent-only tokens included).
+  routes.get('/me', (_req, res) => {
+    res.json(agentOf(res));
+  });
+
+  // Open ones first, the longest waiting first; then the closed, the latest closed first.
+  routes.get('/callbacks', async (_req, res) => {
+    const callbacks = await deps.desk.listCallbacks();
+    res.json({ callbacks: [...callbacks].sort(openFirst) });
+  });
+
+  routes.post('/callbacks/:id/close', async (req, res) => {
+    const id = agentCallbackIdSchema.safeParse(req.params.id);
+    if (!id.success) return sendError(res, 400, 'invalid_path', requestLocale(req));
+    const callback = await deps.desk.closeCallback(id.data, `agent:${agentOf(res).name}`);
+    if (!callback) return sendError(res, 404, 'not_found', requestLocale(req));
+    res.json({ callback });
+  });
 
   routes.get('/queue', async (_req, res) => {
     res.json({ conversations: await agents.queue() });

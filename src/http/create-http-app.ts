@@ -72,7 +72,10 @@ export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): expr
   const caller = requireCaller({ machineToken: config.DESK_API_TOKEN, staff, role: 'reviewer' });
   app.use('/api/desk', caller, deskRoutes(assistant.desk));
   // Agents, each with their own token (AGENT_TOKENS); without any configured, every call is 401.
-  app.use('/api/agent', agentRoutes({ staff, agents: assistant.agents, events: assistant.agentEvents }));
+  app.use(
+    '/api/agent',
+    agentRoutes({ staff, agents: assistant.agents, events: assistant.agentEvents, desk: assistant.desk }),
+  );
   // The reviewer's page is public/desk/ (served below with the rest of public/); these are its catalogs.
   app.use(reviewerRoutes());
   app.use(staticRoutes());

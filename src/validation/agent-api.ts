@@ -39,3 +39,6 @@ export const agentFieldSchema = z.object({
   /** Checked afterwards by the field's own rule, as if the merchant had typed it. */
   value: typedText(2500),
 });
+
+/** A call-back request's id as the desk makes them: `CB-20261125-0003`. */
+export const agentCallbackIdSchema = z.string().regex(/^CB-\d{8}-\d{4,9}$/);
