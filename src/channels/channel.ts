@@ -8,6 +8,7 @@ import type { Router } from 'express';
 import type { ConversationAddress } from '../conversation/address.ts';
 import type { ConversationEventHub } from '../conversation/conversation-events.ts';
 import type { ConversationRouter, OutboundReply } from '../conversation/messages.ts';
+import type { DocumentStore } from '../documents/document-store.ts';
 import type { Clock, IdGenerator } from '../platform/clock-and-ids.ts';
 import type { AppConfig } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
@@ -50,6 +51,8 @@ export interface ChannelContext {
   /** Ids and secrets a channel issues (web chat conversations and their tokens). */
   ids: IdGenerator;
   logger: Logger;
+  /** Where photos and PDFs merchants send are checked and kept (README "Documents"). */
+  documents: DocumentStore;
   /** Event stream heartbeat; 25 s by default, shorter in tests. */
   sseHeartbeatMs?: number;
 }
