@@ -2,6 +2,7 @@
  * Real image files for document tests, made with sharp: a plain photo of a given colour, one with
  * GPS EXIF, one big enough to pass a size limit.
  */
+import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import type { MessageAttachment } from '../../src/conversation/messages.ts';
 import type { DocumentStore } from '../../src/documents/document-store.ts';
@@ -27,13 +28,8 @@ export function photoWithGps(colour = '#884422'): Promise<Buffer> {
 /** Random pixels (incompressible) as PNG, about `bytes` long. */
 export async function noisyPng(bytes: number): Promise<Buffer> {
   const side = Math.ceil(Math.sqrt(bytes / 3));
-  const pixels = Buffer.alloc(side * side * 3);
-  // A fixed linear congruential sequence: the same file every run, and no pattern PNG can squeeze.
-  let state = 12345;
-  for (let i = 0; i < pixels.length; i++) {
-    state = (state * 1103515245 + 12345) & 0x7fffffff;
-    pixels[i] = state >> 16;
-  }
+  // Random bytes: no pattern PNG could squeeze, so the file is as big as its pixels.
+  const pixels = randomBytes(side * side * 3);
   return sharp(pixels, { raw: { width: side, height: side, channels: 3 } })
     .png({ compressionLevel: 1 })
     .toBuffer();
