@@ -22,7 +22,8 @@ export const documentSettingsShape = {
   DOCUMENTS_S3_ACCESS_KEY_ID: optional,
   DOCUMENTS_S3_SECRET_ACCESS_KEY: optional,
   /** Path-style addressing (`endpoint/bucket/key`), which most S3-compatible servers need. */
-  DOCUMENTS_S3_FORCE_PATH_STYLE: z.stringbool().default(true),
+  // A boolean already when the loaded configuration is read again (openDocumentStore).
+  DOCUMENTS_S3_FORCE_PATH_STYLE: z.union([z.boolean(), z.stringbool()]).default(true),
   /** A key prefix inside the bucket, so one bucket can serve several deployments. */
   DOCUMENTS_S3_PREFIX: z
     .string()
