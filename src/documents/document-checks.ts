@@ -68,7 +68,7 @@ export async function prepareDocument(bytes: Buffer, maxBytes: number): Promise<
     const image = (await decodedImage(bytes, detected.mime)).rotate();
     const encoded =
       format === 'jpeg'
-        ? image.jpeg({ quality: JPEG_QUALITY, mozjpeg: true })
+        ? image.jpeg({ quality: JPEG_QUALITY })
         : format === 'png'
           ? image.png()
           : image.webp({ quality: JPEG_QUALITY });

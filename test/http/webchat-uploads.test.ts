@@ -33,7 +33,7 @@ async function startConversation(locale: 'zh-CN' | 'en-US' = 'zh-CN'): Promise<C
 
 function upload(conversation: Conversation, bytes: Buffer, name = 'photo.jpg', token = conversation.token) {
   const form = new FormData();
-  form.append('file', new Blob([bytes]), name);
+  form.append('file', new Blob([new Uint8Array(bytes)]), name);
   return fetch(`${server.url}/api/webchat/conversations/${conversation.conversationId}/uploads`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },
