@@ -10,7 +10,8 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diskBlobs, s3Blobs } from '../../src/documents/document-blobs.ts';
 import { DocumentRefused, THUMBNAIL_SIZE } from '../../src/documents/document-checks.ts';
-import { createDocumentStore, type DocumentStore } from '../../src/documents/document-store.ts';
+import { createDocumentStore, type DocumentStore, openDocumentStore } from '../../src/documents/document-store.ts';
+import { ConfigError, loadConfig } from '../../src/platform/config.ts';
 import { noisyPng, photo, photoWithGps } from '../helpers/photos.ts';
 
 const MAX = 10 * 1024 * 1024;
@@ -160,4 +161,40 @@ it('keeps files on disk readable by their owner only', async () => {
   const file = path.join(dir, 'disk', stored.documentId.slice(0, 2), stored.documentId);
   expect(statSync(file).mode & 0o777).toBe(0o600);
   expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+});
+
+describe('configuration (DOCUMENTS_S3_*, UPLOAD_MAX_BYTES)', () => {
+  const load = (env: Record<string, string>) => loadConfig({ DATA_DIR: dir, ...env }, () => 'generated-desk-token-0123456789');
+
+  it('keeps documents under DATA_DIR/documents by default, 10 MB at most', () => {
+    const config = load({});
+    expect(config.UPLOAD_MAX_BYTES).toBe(10 * 1024 * 1024);
+    const store = openDocumentStore(config);
+    expect(store.description).toBe(path.join(dir, 'documents'));
+    expect(store.maxBytes).toBe(10 * 1024 * 1024);
+  });
+
+  it('uses the bucket when DOCUMENTS_S3_BUCKET is set', async () => {
+    const store = openDocumentStore(
+      load({
+        DOCUMENTS_S3_BUCKET: 'unbind-documents',
+        DOCUMENTS_S3_ENDPOINT: s3Url,
+        DOCUMENTS_S3_ACCESS_KEY_ID: 'S3RVER',
+        DOCUMENTS_S3_SECRET_ACCESS_KEY: 'S3RVER',
+        DOCUMENTS_S3_PREFIX: 'configured/',
+        UPLOAD_MAX_BYTES: '2048000',
+      }),
+    );
+    expect(store.description).toContain('s3://unbind-documents/configured/');
+    const stored = await store.put(await photo('#010203'));
+    expect(readFileSync(path.join(dir, 's3', 'unbind-documents', 'configured', `${stored.documentId}._S3rver_object`)).length).toBe(stored.size);
+    expect((await store.get(stored.documentId))?.bytes.length).toBe(stored.size);
+    store.close();
+  });
+
+  it('refuses half an S3 configuration at start-up', () => {
+    expect(() => load({ DOCUMENTS_S3_ACCESS_KEY_ID: 'key' })).toThrow(ConfigError);
+    expect(() => load({ DOCUMENTS_S3_ENDPOINT: 'http://127.0.0.1:9000' })).toThrow(/DOCUMENTS_S3_BUCKET/);
+    expect(() => load({ UPLOAD_MAX_BYTES: 'ten' })).toThrow(/UPLOAD_MAX_BYTES/);
+  });
 });
