@@ -164,7 +164,8 @@ it('keeps files on disk readable by their owner only', async () => {
 });
 
 describe('configuration (DOCUMENTS_S3_*, UPLOAD_MAX_BYTES)', () => {
-  const load = (env: Record<string, string>) => loadConfig({ DATA_DIR: dir, ...env }, () => 'generated-desk-token-0123456789');
+  const load = (env: Record<string, string>) =>
+    loadConfig({ DATA_DIR: dir, ...env }, () => 'generated-desk-token-0123456789');
 
   it('keeps documents under DATA_DIR/documents by default, 10 MB at most', () => {
     const config = load({});
@@ -187,7 +188,10 @@ describe('configuration (DOCUMENTS_S3_*, UPLOAD_MAX_BYTES)', () => {
     );
     expect(store.description).toContain('s3://unbind-documents/configured/');
     const stored = await store.put(await photo('#010203'));
-    expect(readFileSync(path.join(dir, 's3', 'unbind-documents', 'configured', `${stored.documentId}._S3rver_object`)).length).toBe(stored.size);
+    expect(
+      readFileSync(path.join(dir, 's3', 'unbind-documents', 'configured', `${stored.documentId}._S3rver_object`))
+        .length,
+    ).toBe(stored.size);
     expect((await store.get(stored.documentId))?.bytes.length).toBe(stored.size);
     store.close();
   });

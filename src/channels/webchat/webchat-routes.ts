@@ -101,7 +101,7 @@ export function webchatRoutes(deps: {
     if (!parsed.success) {
       return sendError(res, 400, 'invalid_body', requestLocale(req), { fields: failedFields(parsed.error) });
     }
-    const { conversationId, userId, text, locale, messageId } = parsed.data;
+    const { conversationId, userId, text = '', locale, messageId } = parsed.data;
     const conversation = await deps.conversations.authorize(conversationId, bearerTokenOf(req));
     if (!conversation) return sendUnauthorized(req, res);
     // Only what this conversation uploaded: a document id from elsewhere names nothing here.
