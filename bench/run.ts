@@ -7,6 +7,7 @@ import { benchHttp } from './http.ts';
 import { benchConversations, benchHeapPerConversation } from './in-process.ts';
 import { evaluateChoices } from './nlu/choices.ts';
 import { evaluate } from './nlu/evaluate.ts';
+import { benchUploads } from './uploads.ts';
 
 const fmt = (n: number, digits = 1) =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -74,6 +75,21 @@ async function main() {
   print(`  SQLite storage (state on disk)    ${fmt(heap.bytesPerConversation, 0)} bytes`);
   print(`  botbuilder MemoryStorage floor    ${fmt(heap.memoryStorageBytesPerConversation, 0)} bytes`);
   if (!heap.gcExposed) print('  (run with --expose-gc for stable heap figures)');
+  print();
+
+  const uploads = await benchUploads(20);
+  const mb = (bytes: number) => fmt(bytes / (1024 * 1024), 1);
+  print(
+    `Photo uploads (POST /api/webchat/conversations/:id/uploads, a ${mb(uploads.photoBytes)} MB ${uploads.width}×${uploads.height} JPEG, ${uploads.uploads} in a row, loopback, local disk):`,
+  );
+  print(
+    `  throughput              ${fmt(uploads.megabytesPerSecond)} MB/s  (p50 ${fmt(uploads.p50Ms, 0)} ms, p99 ${fmt(uploads.p99Ms, 0)} ms per upload)`,
+  );
+  print(`  store alone (checks, re-encode, thumbnail, write)  ${fmt(uploads.storeMegabytesPerSecond)} MB/s`);
+  print(
+    `  heap held after the uploads (GC)  ${mb(uploads.heapRetainedBytes)} MB; peak while uploading: heap +${mb(uploads.peakHeapBytes)} MB, external ${mb(uploads.peakExternalBytes)} MB`,
+  );
+  if (!uploads.gcExposed) print('  (run with --expose-gc for stable heap figures)');
 }
 
 main().catch((error) => {

@@ -1,8 +1,9 @@
 import type { ChoiceOption, FormDefinition, SlotValues, TextSlot } from '../src/engine/form-definition.ts';
 import {
-  documentUrlSchema,
+  documentSchema,
   emailSchema,
   freeTextSchema,
+  isDocumentReference,
   merchantNoSchema,
   personNameSchema,
   phoneSchema,
@@ -79,12 +80,19 @@ function documentSlot(name: string, zhNames: string[], enNames: string[], when?:
   return {
     name,
     kind: 'text',
-    schema: documentUrlSchema,
+    schema: documentSchema,
     prompt: `unbind:prompt.${name}`,
     label: `unbind:label.${name}`,
     example: 'unbind:example.documentUrl',
     // "营业执照 https://…", "here's the licence https://…": the link in the message answers the document asked.
-    fill: [{ from: 'entity', type: 'url' }, { from: 'text' }],
+    // A photo answers it too; one sent before documents are asked goes to the first one still missing.
+    fill: [{ from: 'entity', type: 'url' }, { from: 'entity', type: 'document', anyTurn: true }, { from: 'text' }],
+    describe: (value) =>
+      isDocumentReference(value)
+        ? value.endsWith('.pdf')
+          ? 'unbind:uploaded.pdf'
+          : 'unbind:uploaded.photo'
+        : undefined,
     names: { 'zh-CN': zhNames, 'en-US': enNames },
     when,
   };

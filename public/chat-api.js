@@ -87,6 +87,39 @@ export function listenForReplies(conversation, onReply, afterId = '0', onRefused
   return () => source.close();
 }
 
+/**
+ * Uploads one photo or PDF to `conversation` (XMLHttpRequest: fetch reports no upload progress).
+ * `onProgress(fraction)` follows the bytes sent; resolves `{documentId, contentType, size}`.
+ */
+export function uploadDocument(conversation, file, onProgress = () => {}) {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest();
+    const path = `/api/webchat/conversations/${encodeURIComponent(conversation.conversationId)}/uploads`;
+    request.open('POST', path);
+    request.setRequestHeader('authorization', `Bearer ${conversation.token}`);
+    request.responseType = 'json';
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable) onProgress(event.loaded / event.total);
+    };
+    request.onload = () => {
+      const body = request.response;
+      if (request.status === 201 && typeof body?.documentId === 'string') resolve(body);
+      else reject(new SendError(request.status));
+    };
+    request.onerror = () => reject(new SendError(undefined));
+    const form = new FormData();
+    form.append('file', file, file.name);
+    request.send(form);
+  });
+}
+
+/** Where the merchant's own thumbnail is: the token in the query string, as an <img> cannot send headers. */
+export function thumbnailUrl(conversation, documentId) {
+  const id = encodeURIComponent(conversation.conversationId);
+  const query = new URLSearchParams({ token: conversation.token });
+  return `/api/webchat/conversations/${id}/documents/${encodeURIComponent(documentId)}/thumbnail?${query}`;
+}
+
 const catalogs = new Map();
 
 export async function loadCatalog(locale) {

@@ -19,6 +19,8 @@ export function createView() {
     errorText: byId('error-text'),
     retry: byId('retry'),
     newConversation: byId('new-conversation'),
+    attach: byId('attach'),
+    file: byId('file'),
     languageButtons: [...document.querySelectorAll('[data-locale]')],
   };
 
@@ -40,7 +42,34 @@ export function createView() {
     els.app.removeAttribute('aria-busy');
   }
 
-  function messageElement(message, strings) {
+  /** A photo's thumbnail (or a PDF's label) in the merchant's bubble, with the upload's progress. */
+  function documentElement(doc, strings, thumbnailOf) {
+    const figure = document.createElement('div');
+    figure.className = 'document';
+    if (doc.documentId && doc.contentType?.startsWith('image/')) {
+      const image = document.createElement('img');
+      image.className = 'document__thumbnail';
+      image.alt = strings.photoAlt;
+      image.src = thumbnailOf(doc.documentId);
+      figure.append(image);
+    } else {
+      const label = document.createElement('span');
+      label.className = 'document__label';
+      label.textContent = doc.documentId ? strings.pdfLabel : doc.name;
+      figure.append(label);
+    }
+    if (doc.progress !== undefined) {
+      const bar = document.createElement('progress');
+      bar.className = 'document__progress';
+      bar.max = 1;
+      bar.value = doc.progress;
+      bar.setAttribute('aria-label', strings.uploading);
+      figure.append(bar);
+    }
+    return figure;
+  }
+
+  function messageElement(message, strings, thumbnailOf) {
     const row = document.createElement('div');
     row.className = `message message--${message.from}${message.failed ? ' message--failed' : ''}`;
     const bubble = document.createElement('div');
@@ -48,7 +77,9 @@ export function createView() {
     const speaker = document.createElement('span');
     speaker.className = 'sr-only';
     speaker.textContent = `${message.from === 'bot' ? strings.botLabel : strings.merchantLabel}: `;
-    bubble.append(speaker, document.createTextNode(message.text));
+    bubble.append(speaker);
+    for (const doc of message.documents ?? []) bubble.append(documentElement(doc, strings, thumbnailOf));
+    if (message.text) bubble.append(document.createTextNode(message.text));
     row.append(bubble);
     if (message.failed) {
       const mark = document.createElement('span');
@@ -89,12 +120,12 @@ export function createView() {
   }
 
   /** Redraws the conversation: greeting, messages, the last bot message's choices, typing dots. */
-  function renderMessages({ strings, messages, busy, typing }, onAction) {
+  function renderMessages({ strings, messages, busy, typing }, onAction, thumbnailOf) {
     const greeting = { from: 'bot', text: strings.greeting };
     // The start buttons belong to the greeting only while nothing has been said yet.
     if (messages.length === 0) greeting.suggestedActions = strings.startActions;
     const all = [greeting, ...messages];
-    const rows = all.map((message) => messageElement(message, strings));
+    const rows = all.map((message) => messageElement(message, strings, thumbnailOf));
     const last = all[all.length - 1];
     if (!typing && last.from === 'bot' && last.suggestedActions?.length) {
       rows[rows.length - 1].append(suggestionsElement(last.suggestedActions, strings, busy, onAction));
@@ -106,6 +137,7 @@ export function createView() {
 
   function renderComposer({ busy }) {
     els.send.disabled = busy || els.input.value.trim() === '';
+    els.attach.disabled = busy;
     els.input.setAttribute('aria-busy', String(busy));
   }
 

@@ -1,6 +1,14 @@
 // The web chat page: a merchant talks to the unbind assistant from a phone or a desktop.
 // Plain ES modules, no build step; strings come from /locales/<lng>/webchat.json.
-import { createConversation, listenForReplies, loadCatalog, SendError, sendMessage } from './chat-api.js';
+import {
+  createConversation,
+  listenForReplies,
+  loadCatalog,
+  SendError,
+  sendMessage,
+  thumbnailUrl,
+  uploadDocument,
+} from './chat-api.js';
 import {
   browserLocale,
   forgetConversation,
@@ -36,7 +44,9 @@ const state = {
 
 function render() {
   if (!state.strings) return;
-  view.renderMessages(state, sendText);
+  view.renderMessages(state, sendText, (documentId) =>
+    state.conversation ? thumbnailUrl(state.conversation, documentId) : '',
+  );
   view.renderComposer(state);
   view.renderError(state);
 }
@@ -108,6 +118,7 @@ async function deliver(pending) {
     const replies = await sendInConversation({
       userId: state.userId,
       text: pending.text,
+      ...(pending.attachments ? { attachments: pending.attachments } : {}),
       messageId: pending.messageId,
       // Only an explicit choice overrides the bot's own reading of the merchant's language.
       ...(pending.locale ? { locale: pending.locale } : {}),
@@ -123,7 +134,13 @@ async function deliver(pending) {
     const status = error instanceof SendError ? error.status : undefined;
     const tooLong = status === 413;
     state.failedSend = tooLong ? null : pending;
-    const key = tooLong ? 'tooLong' : status === 429 ? 'tooFast' : 'sendFailed';
+    const key = tooLong
+      ? 'tooLong'
+      : status === 429
+        ? 'tooFast'
+        : status === 400 && pending.attachments
+          ? 'uploadLost'
+          : 'sendFailed';
     state.error = { key, canRetry: !tooLong };
   } finally {
     saveMessages();
@@ -139,6 +156,60 @@ function sendText(text) {
   const message = { from: 'merchant', text: trimmed };
   addMessage(message);
   void deliver({ text: trimmed, messageId: newId(), message, locale: state.localeToAnnounce });
+}
+
+/** Why an upload was refused, as the page says it (in its own language). */
+const UPLOAD_ERRORS = { 413: 'uploadTooLarge', 415: 'uploadUnsupported', 422: 'uploadUnreadable', 429: 'tooFast' };
+
+/**
+ * A photo or PDF from the attach button: uploaded with its progress shown in the merchant's bubble,
+ * then sent as a message with whatever is typed in the box ("身份证反面" says which document it is).
+ */
+async function sendFile(file) {
+  if (state.busy) return;
+  const text = els.input.value.trim();
+  const doc = { name: file.name, progress: 0 };
+  const message = { from: 'merchant', text, documents: [doc] };
+  state.messages.push(message);
+  state.busy = true;
+  state.error = null;
+  render();
+  let stored;
+  try {
+    let conversation = await ensureConversation();
+    const upload = () =>
+      uploadDocument(conversation, file, (fraction) => {
+        doc.progress = fraction;
+        render();
+      });
+    stored = await upload().catch(async (error) => {
+      if (!(error instanceof SendError && error.status === 401)) throw error;
+      dropConversation();
+      conversation = await ensureConversation();
+      return upload();
+    });
+  } catch (error) {
+    state.messages.splice(state.messages.indexOf(message), 1);
+    const status = error instanceof SendError ? error.status : undefined;
+    state.error = { key: UPLOAD_ERRORS[status] ?? 'uploadFailed', canRetry: false };
+    state.busy = false;
+    render();
+    return;
+  }
+  message.documents = [{ documentId: stored.documentId, contentType: stored.contentType }];
+  if (text) {
+    els.input.value = '';
+    view.fitInput();
+  }
+  saveMessages();
+  state.busy = false;
+  void deliver({
+    text,
+    attachments: [{ documentId: stored.documentId }],
+    messageId: newId(),
+    message,
+    locale: state.localeToAnnounce,
+  });
 }
 
 function onLaterReply(reply, id) {
@@ -193,6 +264,15 @@ els.retry.addEventListener('click', () => {
   if (state.failedSend && !state.busy) void deliver(state.failedSend);
 });
 els.newConversation.addEventListener('click', startOver);
+els.attach.addEventListener('click', () => {
+  if (!state.busy) els.file.click();
+});
+els.file.addEventListener('change', () => {
+  const [file] = els.file.files ?? [];
+  // Cleared at once, so choosing the same photo again is a change too.
+  els.file.value = '';
+  if (file) void sendFile(file);
+});
 for (const button of els.languageButtons) {
   button.addEventListener('click', () => {
     const locale = button.dataset.locale;

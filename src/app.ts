@@ -18,6 +18,7 @@ import { BuiltinDesk } from './desk/builtin-desk.ts';
 import type { Outbox } from './desk/outbox/outbox.ts';
 import { type DeskForwardingSettings, startDeskForwarding } from './desk/outbox/start-desk-forwarding.ts';
 import type { TicketEvent } from './desk/support-desk.ts';
+import { type DocumentStore, openDocumentStore } from './documents/document-store.ts';
 import type { SlotValues } from './engine/form-definition.ts';
 import { type AgentEvents, createFanoutAgentEvents } from './handoff/agent-events.ts';
 import { type AgentWorkspace, createAgentWorkspace, type FormAccess } from './handoff/agent-workspace.ts';
@@ -53,6 +54,8 @@ export interface Assistant {
   events: ConversationEventHub;
   desk: BuiltinDesk;
   store: VersionedStore;
+  /** Photos and PDFs merchants sent, for their chat and for reviewers. */
+  documents: DocumentStore;
   /** The channels this process serves, by name. */
   channels: ReadonlyMap<string, Channel>;
   /** Agents by their tokens (AGENT_TOKENS). */
@@ -81,6 +84,8 @@ export interface AssistantDeps {
   understanding?: LanguageUnderstanding;
   /** The channels this process serves (none: the router alone, for tools). */
   channels?: readonly ChannelFactory[];
+  /** A document store to use instead of the configured one (DATA_DIR/documents or S3). */
+  documents?: DocumentStore;
   /** Replaces the bot behind the turn pipeline: HTTP-layer tests script its answers. */
   runTurn?: TurnRunner;
   /** Background workers (outboxes) run unless false: transcript tests drain them by hand. */
@@ -237,8 +242,10 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const events = new ConversationEventHub(store, fanout, (error) =>
     logger.warn({ err: error, code: 'notice_delivery_failed' }, 'later message delivery failed'),
   );
+  const documents = deps.documents ?? openDocumentStore(deps.config);
   const context: ChannelContext = {
     config: deps.config,
+    documents,
     router,
     notices: events,
     store,
@@ -273,6 +280,7 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     events,
     desk,
     store,
+    documents,
     channels,
     staff,
     agents,
@@ -285,6 +293,7 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
       events.close();
       await fanout.close();
       await store.close();
+      documents.close();
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import {
   ActivityHandler,
+  type Attachment,
   ConversationState,
   type StatePropertyAccessor,
   type Storage,
@@ -20,6 +21,7 @@ import { createCommandRecognizer } from '../engine/answer-matching.ts';
 import type { ChoiceSlot, FormWithOutcome, SlotValues } from '../engine/form-definition.ts';
 import { FormDialog, type FormResult } from '../engine/form-dialog.ts';
 import { sendReply } from '../engine/send-reply.ts';
+import type { FoundEntity } from '../engine/slot-mappings.ts';
 import type { QueueReason } from '../handoff/handoff-records.ts';
 import { type FillFieldEvent, HANDOFF_EVENTS } from '../handoff/turn-handoff.ts';
 import { t } from '../i18n/translate.ts';
@@ -27,6 +29,7 @@ import type { DailyQuota } from '../limits/daily-quota.ts';
 import { CHOICE_CONFIDENT_AT, type ChoiceUnderstanding, type LanguageUnderstanding } from '../nlu/index.ts';
 import type { IdGenerator } from '../platform/clock-and-ids.ts';
 import type { Logger } from '../platform/logger.ts';
+import { DOCUMENT_ID, documentSchema } from '../validation/fields.ts';
 import type { Locale, Ticket } from '../validation/ticket.ts';
 import { handoffOf } from './bot-turn-runner.ts';
 import { interpretMessage } from './message-interpreter.ts';
@@ -44,6 +47,19 @@ interface TurnState {
 }
 
 const TURN_STATE = Symbol('assistant turn state');
+
+/**
+ * The documents a message carries (bot-turn-runner.ts puts the document store's references on the
+ * activity), as entities of type `document`: the form's document slots map from them. They have no
+ * written span: they are not in the words.
+ */
+function documentEntities(attachments: readonly Attachment[] | undefined): FoundEntity[] {
+  return (attachments ?? []).flatMap((attachment) => {
+    const reference = documentSchema.safeParse(attachment.contentUrl ?? '');
+    const stored = typeof attachment.name === 'string' && DOCUMENT_ID.test(attachment.name);
+    return stored && reference.success ? [{ type: 'document', value: reference.data }] : [];
+  });
+}
 
 export interface AssistantBotDeps {
   /** Storage for one turn's state: a fresh view per turn, staging its writes in the turn's transaction. */
@@ -194,7 +210,8 @@ export class AssistantBot extends ActivityHandler {
     setTurnLocale(context, locale);
     const dc = await turn.dialogs.createContext(context);
 
-    if (text.trim() === '' || [...text].length > MAX_MESSAGE_CHARS) {
+    const documents = documentEntities(context.activity.attachments);
+    if ((text.trim() === '' && documents.length === 0) || [...text].length > MAX_MESSAGE_CHARS) {
       const key = text.trim() === '' ? 'bot:emptyMessage' : 'bot:tooLong';
       await sendReply(context, t(locale, key, { max: MAX_MESSAGE_CHARS }));
       if (dc.activeDialog) await dc.repromptDialog();
@@ -207,6 +224,7 @@ export class AssistantBot extends ActivityHandler {
       recognizeCommand: this.recognizeCommand,
       form: active && form?.position(active, locale),
       starting: this.formDialog.startingPosition(locale),
+      documents,
     });
     switch (meaning.kind) {
       case 'command':

@@ -9,6 +9,7 @@ import type { OutboundReply } from '../conversation/messages.ts';
 import type { TurnTransaction } from '../conversation/turn-transaction.ts';
 import type { TurnHandoff } from '../handoff/turn-handoff.ts';
 import type { Clock } from '../platform/clock-and-ids.ts';
+import { DOCUMENT_REFERENCE_PREFIX } from '../validation/fields.ts';
 import { CollectingAdapter } from './collecting-adapter.ts';
 
 const TRANSACTION = Symbol('turn transaction');
@@ -43,6 +44,16 @@ export function createBotTurnRunner(bot: ActivityHandler, clock: Clock): TurnRun
       from: { id: message.userId, name: '' },
       recipient: { id: 'assistant', name: 'assistant' },
       text: message.text,
+      // The document store's reference as the attachment's address: what a ticket's document holds.
+      ...(message.attachments?.length
+        ? {
+            attachments: message.attachments.map((a) => ({
+              contentType: a.contentType,
+              contentUrl: `${DOCUMENT_REFERENCE_PREFIX}${a.documentId}`,
+              name: a.documentId,
+            })),
+          }
+        : {}),
       locale: message.locale,
       timestamp: clock.now(),
       serviceUrl: '',

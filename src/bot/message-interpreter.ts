@@ -13,6 +13,7 @@ import type { CommandName } from '../../dialogs/vocabulary.ts';
 import type { SlotValues } from '../engine/form-definition.ts';
 import type { FormPosition, StartingPosition } from '../engine/form-dialog.ts';
 import type { MessageReading } from '../engine/message-reading.ts';
+import type { FoundEntity } from '../engine/slot-mappings.ts';
 import { CLARIFY_BELOW, type IntentName, type LanguageUnderstanding, type ParsedUtterance } from '../nlu/index.ts';
 import type { Locale } from '../validation/ticket.ts';
 
@@ -36,6 +37,8 @@ export interface ConversationPosition {
   form?: FormPosition;
   /** The form a message outside any form starts. */
   starting: StartingPosition;
+  /** Documents that came with the message (uploaded photos): entities of type `document`. */
+  documents?: readonly FoundEntity[];
 }
 
 /** A Chinese character or an alphabetic word: something language understanding can read. */
@@ -79,6 +82,17 @@ export function interpretMessage(
   position: ConversationPosition,
 ): Interpretation {
   const { form } = position;
+  const documents = position.documents ?? [];
+  // A photo sent with a few words ("身份证反面"): the words say where it goes, never what to do.
+  if (documents.length > 0) {
+    const reading = (form ?? position.starting).read(text, [
+      ...understanding.parse(text, locale).entities,
+      ...documents,
+    ]);
+    const hasValues = Object.keys(reading.values).length > 0;
+    if (form) return hasValues || reading.problems.length > 0 ? { kind: 'fill', reading } : { kind: 'answer' };
+    return { kind: 'start', prefill: reading.values };
+  }
   const command = position.recognizeCommand(text);
   if (command) return { kind: 'command', command };
   if (form && !form.pendingIsFreeText && form.accepts(text)) return { kind: 'answer' };

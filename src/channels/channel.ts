@@ -8,6 +8,7 @@ import type { Router } from 'express';
 import type { ConversationAddress } from '../conversation/address.ts';
 import type { ConversationEventHub } from '../conversation/conversation-events.ts';
 import type { ConversationRouter, OutboundReply } from '../conversation/messages.ts';
+import type { DocumentStore } from '../documents/document-store.ts';
 import type { AgentEvents } from '../handoff/agent-events.ts';
 import type { AgentWorkspace } from '../handoff/agent-workspace.ts';
 import type { Clock, IdGenerator } from '../platform/clock-and-ids.ts';
@@ -57,6 +58,8 @@ export interface ChannelContext {
   /** Ids and secrets a channel issues (web chat conversations and their tokens). */
   ids: IdGenerator;
   logger: Logger;
+  /** Where photos and PDFs merchants send are checked and kept (README "Documents"). */
+  documents: DocumentStore;
   /** Event stream heartbeat; 25 s by default, shorter in tests. */
   sseHeartbeatMs?: number;
 }

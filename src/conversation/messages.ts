@@ -11,10 +11,21 @@ export interface InboundMessage extends ConversationAddress {
   /** The channel's message id, when it has one: a redelivery with the same id is answered once. */
   messageId?: string;
   text: string;
+  /**
+   * Documents that came with the message (photos, PDFs), already checked and kept by the
+   * document store: the channel writes them before the message is routed.
+   */
+  attachments?: MessageAttachment[];
   /** A locale hint from the channel (browser language, explicit choice). */
   locale?: Locale;
   /** Not something the merchant wrote but something that happened (a desk decision): a proactive turn. */
   event?: { name: string; value: unknown };
+}
+
+/** A document a merchant sent, by its id in the document store. */
+export interface MessageAttachment {
+  documentId: string;
+  contentType: string;
 }
 
 export interface OutboundReply {

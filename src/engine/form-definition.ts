@@ -76,6 +76,8 @@ interface SlotBase {
   hiddenInSummary?: boolean;
   /** Sent once right after a value is accepted, e.g. a notice about lost devices. */
   noticeAfter?: (value: unknown) => string | undefined;
+  /** A locale key that shows this value instead of the value itself (an uploaded photo), or undefined. */
+  describe?: (value: unknown) => string | undefined;
   /** Ends the form (cancelled) with this message key when the answer is this. */
   endsFormWhen?: { value: unknown; message: string };
 }

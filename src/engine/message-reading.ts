@@ -184,6 +184,7 @@ export function readMessage(text: string, entities: readonly FoundEntity[], scop
     }
     if (result.consumed) consumed.push(result.consumed);
   });
+  const attached = attachToLabels(hits, reading, entities, scope);
   const first = hits[0];
   if (first && (reading.labelled.length > 0 || reading.problems.length > 0)) {
     const head = writtenSpan(0, first.start).replace(/^[\s\p{P}]+|[\s\p{P}]+$/gu, '');
@@ -191,7 +192,9 @@ export function readMessage(text: string, entities: readonly FoundEntity[], scop
   }
   const used = fillFromEntities(
     reading,
-    entities.filter((e) => !consumed.some((text) => typeof e.text === 'string' && text.includes(e.text))),
+    entities.filter(
+      (e) => !attached.has(e) && !consumed.some((text) => typeof e.text === 'string' && text.includes(e.text)),
+    ),
     scope,
   );
   // "孙悦 18612345678" at the name question: what is left once the phone is taken answers it.
@@ -226,8 +229,9 @@ function fillFromEntities(
     reading.values[slot.name] = entity.value;
   };
   const { pending } = scope;
-  const pendingType = pending?.fill.find((m) => m.from === 'entity')?.type;
-  if (pending && pendingType) {
+  // Each entity type the pending slot maps from (a link, an uploaded photo), in its mapping order.
+  for (const pendingType of pending?.fill.flatMap((m) => (m.from === 'entity' ? [m.type] : [])) ?? []) {
+    if (!pending) break;
     take(pending, pendingType);
     const after = scope.slots.slice(scope.slots.indexOf(pending) + 1);
     for (const slot of after) {
@@ -245,4 +249,32 @@ function fillFromEntities(
     }
   }
   return [...used];
+}
+
+/**
+ * What came with the message rather than in its words (an uploaded photo: an entity with no
+ * written span) goes to the slots named in the words that got no value of their own ("身份证反面"
+ * with a photo), in order. Returns the entities taken.
+ */
+function attachToLabels(
+  hits: readonly LabelHit[],
+  reading: MessageReading,
+  entities: readonly FoundEntity[],
+  scope: ReadingScope,
+): Set<FoundEntity> {
+  const taken = new Set<FoundEntity>();
+  const unwritten = entities.filter((e) => e.text === undefined);
+  if (unwritten.length === 0) return taken;
+  for (const { slot } of hits) {
+    if (slot.name in reading.values || reading.problems.some((p) => p.slot === slot)) continue;
+    const types = new Set(slot.fill.flatMap((m) => (m.from === 'entity' ? [m.type] : [])));
+    const entity = unwritten.find((e) => types.has(e.type) && !taken.has(e));
+    if (!entity) continue;
+    const check = checkSlotValue(slot, scope.reader, entity.value);
+    if (!check.ok) continue;
+    taken.add(entity);
+    reading.values[slot.name] = check.value;
+    reading.labelled.push(slot.name);
+  }
+  return taken;
 }

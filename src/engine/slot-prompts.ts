@@ -43,6 +43,8 @@ export function checkSlotValue(slot: SlotDefinition, reader: AnswerReader, value
 /** The value as the merchant should read it back. */
 export function describeValue(slot: SlotDefinition, value: unknown, locale: Locale): string {
   if (value === null || value === undefined) return t(locale, 'form:notProvided');
+  const described = slot.describe?.(value);
+  if (described) return t(locale, described);
   if (slot.kind === 'yesno') return t(locale, value ? 'form:yes' : 'form:no');
   if (slot.kind === 'choice') {
     const option = slot.options.find((o) => o.value === value);

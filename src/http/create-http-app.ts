@@ -70,7 +70,7 @@ export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): expr
   }
   // A machine (DESK_API_TOKEN) or a reviewer's own token; the audit records which, from the token.
   const caller = requireCaller({ machineToken: config.DESK_API_TOKEN, staff, role: 'reviewer' });
-  app.use('/api/desk', caller, deskRoutes(assistant.desk));
+  app.use('/api/desk', caller, deskRoutes(assistant.desk, assistant.documents));
   // Agents, each with their own token (AGENT_TOKENS); without any configured, every call is 401.
   app.use(
     '/api/agent',

@@ -6,6 +6,8 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { DECISION_NOTE_MAX, DeskError, type SupportDesk } from '../desk/support-desk.ts';
+import type { DocumentStore } from '../documents/document-store.ts';
+import { DOCUMENT_ID } from '../validation/fields.ts';
 import { TICKET_FIELD_NAMES, ticketStatusSchema } from '../validation/ticket.ts';
 import { auditActorOf, callerOf } from './bearer-auth.ts';
 import { failedFields, sendError } from './http-errors.ts';
@@ -48,8 +50,24 @@ const DESK_ERROR_STATUS: Record<DeskError['code'], number> = {
   invalid_fields: 400,
 };
 
-export function deskRoutes(desk: SupportDesk): Router {
+export function deskRoutes(desk: SupportDesk, documents: DocumentStore): Router {
   const routes = express.Router();
+
+  // A document a merchant uploaded, for reviewers (behind requireCaller like every desk route);
+  // `?size=thumbnail` for the small JPEG of an image.
+  routes.get('/documents/:documentId', async (req, res) => {
+    const documentId = z.string().regex(DOCUMENT_ID).safeParse(req.params.documentId);
+    const size = z.enum(['full', 'thumbnail']).default('full').safeParse(req.query.size);
+    if (!size.success) return sendError(res, 400, 'invalid_query', requestLocale(req), { fields: ['size'] });
+    const found = documentId.success
+      ? await (size.data === 'thumbnail' ? documents.thumbnail(documentId.data) : documents.get(documentId.data))
+      : undefined;
+    if (!found) return sendError(res, 404, 'not_found', requestLocale(req));
+    // Shown, never run: a PDF or image from a merchant opens in the browser's own viewer.
+    res.set('Content-Disposition', `inline; filename="${req.params.documentId}"`);
+    res.set('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
+    res.type(found.contentType).send(found.bytes);
+  });
 
   routes.get('/tickets', async (req, res) => {
     const query = ticketQuerySchema.safeParse(req.query);

@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { deskSettingsIssues, deskSettingsShape } from '../desk/connectors/desk-settings-schema.ts';
+import { documentSettingsIssues, documentSettingsShape } from '../documents/document-settings.ts';
 import { businessHoursShape } from '../handoff/business-hours.ts';
 import type { ConversationLimits } from '../limits/daily-quota.ts';
 import { STAFF_TOKEN_MIN_LENGTH, staffNameSchema } from '../validation/staff.ts';
@@ -311,6 +312,8 @@ export const configSchema = z.object({
   ...businessHoursShape,
   /** External desk (generic webhook or Zendesk) and the outbox that delivers to it. */
   ...deskSettingsShape,
+  /** Photos and PDFs merchants send: size limit, local disk or an S3-compatible bucket. */
+  ...documentSettingsShape,
 });
 
 export type AppConfig = Omit<z.output<typeof configSchema>, 'DESK_API_TOKEN'> & {
@@ -348,6 +351,7 @@ export function loadConfig(env: Record<string, string | undefined>, generateToke
     ...deskSettingsIssues(config),
     ...wechatSettingsIssues(config),
     ...slackSettingsIssues(config),
+    ...documentSettingsIssues(config),
   ];
   if (settingsIssues.length > 0) throw new ConfigError(settingsIssues);
   const botframework = botframeworkSettingsSchema.safeParse(config);

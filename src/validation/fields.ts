@@ -93,6 +93,30 @@ export const documentUrlSchema = z.string().transform((raw, ctx) => {
 });
 
 /**
+ * A document the merchant uploaded (a photo or PDF kept by the document store), as a ticket holds
+ * it: `document:<id>`, the id being the SHA-256 of the kept bytes and the kept type's extension.
+ */
+export const DOCUMENT_ID = /^[0-9a-f]{64}\.(?:jpg|png|webp|pdf)$/;
+export const DOCUMENT_REFERENCE_PREFIX = 'document:';
+
+export function isDocumentReference(value: unknown): value is string {
+  return typeof value === 'string' && value.startsWith(DOCUMENT_REFERENCE_PREFIX);
+}
+
+/** A document slot's value: an uploaded document's reference, or a link as documentUrlSchema takes it. */
+export const documentSchema = z.string().transform((raw, ctx) => {
+  const text = raw.trim();
+  if (text.startsWith(DOCUMENT_REFERENCE_PREFIX)) {
+    const id = text.slice(DOCUMENT_REFERENCE_PREFIX.length);
+    return DOCUMENT_ID.test(id) ? text : fail(ctx, 'url.invalid');
+  }
+  const link = documentUrlSchema.safeParse(text);
+  if (link.success) return link.data;
+  for (const issue of link.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+  return z.NEVER;
+});
+
+/**
  * A group of a code as people space it out ("K7Q3 5820 1146", "N9P-5566-7788"): with a digit, or
  * capital letters as printed on a label. "serial is KX77…" holds words, not a code.
  */

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import {
   deviceConditionSchema,
-  documentUrlSchema,
+  documentSchema,
   emailSchema,
   freeTextSchema,
   merchantNoSchema,
@@ -17,15 +17,15 @@ import {
 } from './fields.ts';
 
 export const ticketDocumentsSchema = z.object({
-  businessLicense: documentUrlSchema,
-  legalRepIdFront: documentUrlSchema,
-  legalRepIdBack: documentUrlSchema,
-  newLegalRepId: documentUrlSchema.optional(),
-  guardianId: documentUrlSchema.optional(),
+  businessLicense: documentSchema,
+  legalRepIdFront: documentSchema,
+  legalRepIdBack: documentSchema,
+  newLegalRepId: documentSchema.optional(),
+  guardianId: documentSchema.optional(),
   /** Required unless the device is lost (see ticketFieldsSchema): a lost device cannot be photographed. */
-  devicePhoto: documentUrlSchema.optional(),
+  devicePhoto: documentSchema.optional(),
   /** A lost device's police report or loss statement (报警回执或遗失声明), in place of its photo. */
-  lossReport: documentUrlSchema.optional(),
+  lossReport: documentSchema.optional(),
 });
 
 export const ticketFieldsSchema = z

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Assistant, createAssistant } from '../../src/app.ts';
 import { SERVER_CHANNELS } from '../../src/channels/index.ts';
-import type { OutboundReply } from '../../src/conversation/messages.ts';
+import type { MessageAttachment, OutboundReply } from '../../src/conversation/messages.ts';
 import { createFixedClock, createSequentialIds } from '../../src/platform/clock-and-ids.ts';
 import type { AppConfig } from '../../src/platform/config.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -24,9 +24,15 @@ export interface TestChat {
   /** Subscribes to what this conversation is told later. */
   onLater(listener: (text: string) => void): () => void;
   /** Sends one message as the merchant and returns the bot's replies. */
-  say(text: string, options?: { messageId?: string; locale?: Locale }): Promise<OutboundReply[]>;
+  say(
+    text: string,
+    options?: { messageId?: string; locale?: Locale; attachments?: MessageAttachment[] },
+  ): Promise<OutboundReply[]>;
   /** The replies' text joined, for readable assertions. */
-  sayText(text: string, options?: { messageId?: string; locale?: Locale }): Promise<string>;
+  sayText(
+    text: string,
+    options?: { messageId?: string; locale?: Locale; attachments?: MessageAttachment[] },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -50,8 +56,10 @@ export async function openTestChat(
 ): Promise<TestChat> {
   const temp = options.storageUrl ? undefined : tempSqliteUrl();
   const clock = createFixedClock(TEST_START);
+  // Documents (uploaded photos) go to a folder of this chat's own, never the repository's ./data.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'unbind-documents-'));
   const assistant = await createAssistant({
-    config: { ...options.config, storageUrl: options.storageUrl ?? temp!.url },
+    config: { DATA_DIR: dataDir, ...options.config, storageUrl: options.storageUrl ?? temp!.url },
     logger: createLogger('silent'),
     clock,
     ids: createSequentialIds('run'),
@@ -75,6 +83,7 @@ export async function openTestChat(
     close: async () => {
       await assistant.close();
       temp?.cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -28,6 +28,8 @@ export interface WechatStandIn {
   failNext(errcode: number, times?: number): void;
   /** Tokens issued so far; only the newest is accepted. */
   tokens: string[];
+  /** Makes a temporary media file (what a merchant's image message names) downloadable. */
+  addMedia(mediaId: string, bytes: Buffer, contentType?: string): void;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startWechatStandIn(): Promise<WechatStandIn> {
   const calls: WechatApiCall[] = [];
   const tokens: string[] = [];
   const failures: number[] = [];
+  const media = new Map<string, { bytes: Buffer; contentType: string }>();
   const server: Server = createServer((req, res) => {
     let raw = '';
     req.on('data', (chunk: Buffer) => {
@@ -51,6 +54,20 @@ export async function startWechatStandIn(): Promise<WechatStandIn> {
       if (url.pathname === '/cgi-bin/token') {
         tokens.push(`token-${tokens.length + 1}`);
         return answer(0, { access_token: tokens.at(-1), expires_in: 7200 });
+      }
+      if (url.pathname === '/cgi-bin/media/get') {
+        if (url.searchParams.get('access_token') !== tokens.at(-1)) return answer(40001);
+        const file = media.get(url.searchParams.get('media_id') ?? '');
+        // WeChat's own answer to an unknown or expired media_id.
+        if (!file) return answer(40007);
+        calls.push({ path: url.pathname, query: url.searchParams, body, errcode: 0 });
+        res.writeHead(200, {
+          'content-type': file.contentType,
+          'content-disposition': `attachment; filename="${url.searchParams.get('media_id')}.jpg"`,
+          'content-length': String(file.bytes.length),
+        });
+        res.end(file.bytes);
+        return;
       }
       if (url.pathname.startsWith('/cgi-bin/message/')) {
         if (url.searchParams.get('access_token') !== tokens.at(-1)) return answer(40001);
@@ -72,6 +89,9 @@ export async function startWechatStandIn(): Promise<WechatStandIn> {
         String((c.body?.text as { content?: string } | undefined)?.content),
       ),
     templatesTo: (openId) => accepted('/cgi-bin/message/template/send', openId),
+    addMedia(mediaId, bytes, contentType = 'image/jpeg') {
+      media.set(mediaId, { bytes, contentType });
+    },
     failNext(errcode, times = 1) {
       for (let i = 0; i < times; i++) failures.push(errcode);
     },

@@ -10,8 +10,18 @@ import { WEBCHAT_CHANNEL } from './webchat-address.ts';
 import { WebchatConversations } from './webchat-conversations.ts';
 import { WebchatLimiter } from './webchat-limits.ts';
 import { webchatRoutes } from './webchat-routes.ts';
+import { WebchatUploads } from './webchat-uploads.ts';
 
-export const webchatChannel: ChannelFactory = ({ config, router, notices, store, ids, clock, sseHeartbeatMs }) => ({
+export const webchatChannel: ChannelFactory = ({
+  config,
+  router,
+  notices,
+  store,
+  ids,
+  clock,
+  documents,
+  sseHeartbeatMs,
+}) => ({
   name: WEBCHAT_CHANNEL,
   entryPath: '/',
   http: {
@@ -22,6 +32,8 @@ export const webchatChannel: ChannelFactory = ({ config, router, notices, store,
       conversations: new WebchatConversations(store, ids, clock),
       // Defaults fill in what a partial configuration (tests, tools) leaves out.
       limits: new WebchatLimiter(store, clock, webchatLimitsSchema.parse(config)),
+      documents,
+      uploads: new WebchatUploads(store),
       ...(sseHeartbeatMs ? { heartbeatMs: sseHeartbeatMs } : {}),
     }),
   },

@@ -5,7 +5,14 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import type { ConversationEventHub } from '../../conversation/conversation-events.ts';
-import type { ConversationRouter, OutboundReply } from '../../conversation/messages.ts';
+import type { ConversationRouter, MessageAttachment, OutboundReply } from '../../conversation/messages.ts';
+import { DocumentRefused } from '../../documents/document-checks.ts';
+import {
+  DOCUMENT_PROBLEM_STATUS,
+  type DocumentProblem,
+  documentProblemMessage,
+} from '../../documents/document-errors.ts';
+import type { DocumentStore } from '../../documents/document-store.ts';
 import { bearerTokenOf } from '../../http/bearer-auth.ts';
 import { failedFields, sendError } from '../../http/http-errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
@@ -17,7 +24,13 @@ import type { Locale } from '../../validation/ticket.ts';
 import { WEBCHAT_CHANNEL } from './webchat-address.ts';
 import type { WebchatConversations } from './webchat-conversations.ts';
 import type { WebchatLimiter } from './webchat-limits.ts';
-import { conversationIdSchema, createConversationSchema, webchatMessageSchema } from './webchat-schemas.ts';
+import {
+  conversationIdSchema,
+  createConversationSchema,
+  documentIdSchema,
+  webchatMessageSchema,
+} from './webchat-schemas.ts';
+import { readUpload, type WebchatUploads } from './webchat-uploads.ts';
 
 export const WEBCHAT_BODY_LIMIT = '64kb';
 
@@ -46,6 +59,13 @@ function sendTooMany(
   sendError(res, 429, code, isLocale(named) ? named : (conversationLocale ?? requestLocale(req)));
 }
 
+/** A refused document: its status and, in the conversation's language, why and what to do. */
+function sendDocumentProblem(res: Response, problem: DocumentProblem, locale: Locale, maxBytes: number) {
+  res
+    .status(DOCUMENT_PROBLEM_STATUS[problem])
+    .json({ error: { code: problem, message: documentProblemMessage(locale, problem, maxBytes) } });
+}
+
 /** The client's address, as the per-address limits count it (see TRUST_PROXY). */
 const clientAddress = (req: Request) => req.ip ?? req.socket.remoteAddress ?? 'unknown';
 
@@ -57,8 +77,11 @@ export function webchatRoutes(deps: {
   notices: ConversationEventHub;
   conversations: WebchatConversations;
   limits: WebchatLimiter;
+  documents: DocumentStore;
+  uploads: WebchatUploads;
   heartbeatMs?: number;
 }): Router {
+  const { documents, uploads } = deps;
   const routes = express.Router();
   // Answers carry tokens and what merchants wrote: never cached.
   routes.use(noStore);
@@ -78,9 +101,22 @@ export function webchatRoutes(deps: {
     if (!parsed.success) {
       return sendError(res, 400, 'invalid_body', requestLocale(req), { fields: failedFields(parsed.error) });
     }
-    const { conversationId, userId, text, locale, messageId } = parsed.data;
+    const { conversationId, userId, text = '', locale, messageId } = parsed.data;
     const conversation = await deps.conversations.authorize(conversationId, bearerTokenOf(req));
     if (!conversation) return sendUnauthorized(req, res);
+    // Only what this conversation uploaded: a document id from elsewhere names nothing here.
+    const attachments: MessageAttachment[] = [];
+    for (const { documentId } of parsed.data.attachments ?? []) {
+      const upload = await uploads.find(conversationId, documentId);
+      if (!upload)
+        return sendDocumentProblem(
+          res,
+          'not_uploaded_here',
+          locale ?? conversation.locale ?? requestLocale(req),
+          documents.maxBytes,
+        );
+      attachments.push({ documentId, contentType: upload.contentType });
+    }
     // Counted before the router: a message over a limit changes nothing but the count.
     const wait = await deps.limits.message(conversationId, clientAddress(req));
     if (wait !== undefined) return sendTooMany(req, res, 'rate_limited', wait, conversation.locale);
@@ -89,10 +125,61 @@ export function webchatRoutes(deps: {
       conversationId,
       userId: userId ?? conversationId,
       text,
+      ...(attachments.length > 0 ? { attachments } : {}),
       ...(locale ? { locale } : {}),
       ...(messageId ? { messageId } : {}),
     });
     res.json({ replies: replies.map(toClientReply) });
+  });
+
+  // A photo or PDF, checked and kept before the answer: the message that sends it comes after.
+  routes.post('/conversations/:id/uploads', async (req, res) => {
+    const id = conversationIdSchema.safeParse(req.params.id);
+    if (!id.success) return sendError(res, 400, 'invalid_conversation_id', requestLocale(req));
+    const conversation = await deps.conversations.authorize(id.data, bearerTokenOf(req));
+    if (!conversation) {
+      req.resume();
+      return sendUnauthorized(req, res);
+    }
+    const locale = conversation.locale ?? requestLocale(req);
+    // An upload counts as a message: the same limits keep one client from filling the disk.
+    const wait = await deps.limits.message(id.data, clientAddress(req));
+    if (wait !== undefined) {
+      req.resume();
+      return sendTooMany(req, res, 'rate_limited', wait, conversation.locale);
+    }
+    if (!req.is('multipart/form-data')) {
+      req.resume();
+      return sendError(res, 415, 'unsupported_media_type', locale);
+    }
+    const upload = await readUpload(req, documents.maxBytes);
+    if (upload.kind !== 'file') {
+      // Closes the connection after answering: the rest of an oversized body is not read.
+      if (upload.kind === 'too_large') res.set('Connection', 'close');
+      return sendDocumentProblem(res, upload.kind, locale, documents.maxBytes);
+    }
+    try {
+      const stored = await documents.put(upload.bytes);
+      await uploads.record(id.data, stored);
+      res.status(201).json(stored);
+    } catch (error) {
+      if (!(error instanceof DocumentRefused)) throw error;
+      sendDocumentProblem(res, error.reason, locale, documents.maxBytes);
+    }
+  });
+
+  // The thumbnail in the merchant's own bubble: only to the conversation that uploaded it. The
+  // token may come in the query string, since an <img> cannot send headers.
+  routes.get('/conversations/:id/documents/:documentId/thumbnail', async (req, res) => {
+    const id = conversationIdSchema.safeParse(req.params.id);
+    const documentId = documentIdSchema.safeParse(req.params.documentId);
+    if (!id.success || !documentId.success) return sendError(res, 404, 'not_found', requestLocale(req));
+    const token = bearerTokenOf(req) ?? (typeof req.query.token === 'string' ? req.query.token : undefined);
+    const conversation = await deps.conversations.authorize(id.data, token);
+    if (!conversation) return sendUnauthorized(req, res);
+    const thumbnail = (await uploads.find(id.data, documentId.data)) && (await documents.thumbnail(documentId.data));
+    if (!thumbnail) return sendError(res, 404, 'not_found', conversation.locale ?? requestLocale(req));
+    res.type(thumbnail.contentType).send(thumbnail.bytes);
   });
 
   routes.get('/conversations/:id/events', async (req, res) => {

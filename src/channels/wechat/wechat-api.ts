@@ -6,6 +6,7 @@
  */
 
 import { DeliveryError } from '../../desk/connectors/external-desk.ts';
+import { DocumentRefused } from '../../documents/document-checks.ts';
 import type { Clock } from '../../platform/clock-and-ids.ts';
 import type { VersionedStore } from '../../storage/versioned-store.ts';
 
@@ -118,6 +119,44 @@ export class WechatApi {
     }
   }
 
+  /**
+   * A temporary media file a merchant sent (an image's MediaId), at most `maxBytes`: the bytes, or
+   * DocumentRefused('too_large'). WeChat answers JSON instead of the file when it refuses.
+   */
+  async media(mediaId: string, maxBytes: number): Promise<Buffer> {
+    let token = await this.accessToken();
+    for (let attempt = 1; ; attempt++) {
+      const query = new URLSearchParams({ access_token: token, media_id: mediaId });
+      let response: Response;
+      try {
+        response = await fetch(`${this.base}/cgi-bin/media/get?${query}`, { signal: AbortSignal.timeout(TIMEOUT_MS) });
+      } catch (error) {
+        throw new DeliveryError('desk_unreachable', 'WeChat API unreachable', { retryable: true, cause: error });
+      }
+      if (!response.ok) {
+        throw new DeliveryError('desk_unavailable', `WeChat API HTTP ${response.status}`, {
+          retryable: true,
+          status: response.status,
+        });
+      }
+      const type = response.headers.get('content-type') ?? '';
+      if (/json|text\/plain/i.test(type)) {
+        const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+        const errcode = Number(answer.errcode ?? -1);
+        if (TOKEN_REJECTED.has(errcode) && attempt === 1) {
+          token = await this.accessToken(token);
+          continue;
+        }
+        throw new WechatApiError(errcode, errcode === -1);
+      }
+      if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+        await response.body?.cancel();
+        throw new DocumentRefused('too_large');
+      }
+      return readAtMost(response, maxBytes);
+    }
+  }
+
   /** A customer-service text message (inside the 48-hour window only). */
   sendText(openId: string, content: string): Promise<void> {
     return this.post('/cgi-bin/message/custom/send', { touser: openId, msgtype: 'text', text: { content } });
@@ -127,4 +166,23 @@ export class WechatApi {
   sendTemplate(openId: string, templateId: string, data: Record<string, { value: string }>): Promise<void> {
     return this.post('/cgi-bin/message/template/send', { touser: openId, template_id: templateId, data });
   }
+}
+
+/** The body, refused as too large as soon as it passes `maxBytes` (a missing Content-Length proves nothing). */
+async function readAtMost(response: Response, maxBytes: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  if (!reader) return Buffer.alloc(0);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new DocumentRefused('too_large');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }

@@ -19,7 +19,7 @@ import { createWechatInbound, WECHAT_CHANNEL } from './wechat-inbound.ts';
 import { wechatRoutes } from './wechat-routes.ts';
 import { WechatSessions } from './wechat-sessions.ts';
 
-export const wechatChannel: ChannelFactory = ({ config, router, store, clock, ids, logger }) => {
+export const wechatChannel: ChannelFactory = ({ config, router, store, clock, ids, logger, documents }) => {
   // Defaults fill in what a partial configuration (tests, tools) leaves out.
   const settings = wechatSettingsSchema.parse(config);
   if (!settings.WECHAT_TOKEN) return undefined;
@@ -51,7 +51,9 @@ export const wechatChannel: ChannelFactory = ({ config, router, store, clock, id
     clock,
     logger,
     waitMs: settings.WECHAT_REPLY_WAIT_MS,
+    documents,
     ...(delivery ? { delivery } : {}),
+    ...(api ? { media: (mediaId: string, maxBytes: number) => api.media(mediaId, maxBytes) } : {}),
   });
 
   return {

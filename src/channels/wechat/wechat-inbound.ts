@@ -7,6 +7,9 @@
 import { z } from 'zod';
 import type { ConversationAddress } from '../../conversation/address.ts';
 import type { ConversationRouter, OutboundReply } from '../../conversation/messages.ts';
+import { DocumentRefused } from '../../documents/document-checks.ts';
+import { documentProblemMessage } from '../../documents/document-errors.ts';
+import type { DocumentStore } from '../../documents/document-store.ts';
 import { DEFAULT_LOCALE, t } from '../../i18n/translate.ts';
 import { writtenLocale } from '../../nlu/index.ts';
 import type { Clock } from '../../platform/clock-and-ids.ts';
@@ -46,6 +49,9 @@ export interface WechatInboundDeps {
   logger: Logger;
   /** Absent without WECHAT_APP_ID/SECRET: then what is not answered in time waits for the next message. */
   delivery?: WechatDelivery;
+  /** Fetches an image's bytes through the media API (absent without WECHAT_APP_ID/SECRET). */
+  media?: (mediaId: string, maxBytes: number) => Promise<Buffer>;
+  documents: DocumentStore;
   waitMs: number;
 }
 
@@ -149,6 +155,46 @@ export function createWechatInbound(deps: WechatInboundDeps): WechatInboundHandl
       messageId,
       text: pickChoice(text, session.choices) ?? text,
     });
+    return answer(openId, at, messageId, turn);
+  }
+
+  /**
+   * A photo: fetched through the media API, checked and kept by the document store, then given to
+   * the form as the message's attachment. A refused file is answered with the reason; nothing is kept.
+   */
+  async function onImage(openId: string, at: string, messageId: string, mediaId: string): Promise<string | undefined> {
+    const { media } = deps;
+    if (!media || !/^[A-Za-z0-9_-]{1,128}$/.test(mediaId)) return politely(openId, at, 'wechat:image');
+    const locale = (await sessions.get(openId)).locale ?? DEFAULT_LOCALE;
+    const { documents } = deps;
+    const turn = media(mediaId, documents.maxBytes)
+      .then((bytes) => documents.put(bytes))
+      .then(
+        (stored) =>
+          deps.router.handle({
+            ...addressOf(openId),
+            messageId,
+            text: '',
+            attachments: [{ documentId: stored.documentId, contentType: stored.contentType }],
+          }),
+        (error: unknown): OutboundReply[] => {
+          const problem = error instanceof DocumentRefused ? error.reason : 'unavailable';
+          if (problem === 'unavailable') {
+            deps.logger.warn({ err: error, code: 'wechat_media_failed' }, 'image could not be fetched');
+          }
+          return [{ text: documentProblemMessage(locale, problem, documents.maxBytes) }];
+        },
+      );
+    return answer(openId, at, messageId, turn);
+  }
+
+  /** Answers passively when the turn is done in time, otherwise later through the outbox. */
+  async function answer(
+    openId: string,
+    at: string,
+    messageId: string,
+    turn: Promise<OutboundReply[]>,
+  ): Promise<string | undefined> {
     // A merchant's replies never overtake ones still queued for them, nor an earlier delivery
     // of this message that was already answered late (WeChat retried after losing our `success`).
     const late = delivery?.busy(openId) || (await deps.store.get(lateKey(openId, messageId))) !== undefined;
@@ -181,7 +227,7 @@ export function createWechatInbound(deps: WechatInboundDeps): WechatInboundHandl
         if (fields.Recognition?.trim()) return onText(openId, at, messageId, fields.Recognition);
         return politely(openId, at, 'wechat:voice');
       case 'image':
-        return politely(openId, at, 'wechat:image');
+        return onImage(openId, at, messageId, fields.MediaId ?? '');
       case 'video':
       case 'shortvideo':
         return politely(openId, at, 'wechat:video');
