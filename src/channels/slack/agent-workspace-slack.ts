@@ -207,13 +207,19 @@ export function createSlackAgentWorkspace(deps: {
     for (const entry of pending) {
       if (posted.get(sentKey(entry.id))?.value.state === 'posted') continue;
       if (entry.author.startsWith('agent:') && (await store.get(saidKey(address, entry.author, entry.text)))) continue;
-      await poster.postOnce(sentKey(entry.id), {
-        channel: settings.channel,
-        thread_ts: card.ts,
-        text: escapeSlackText(threadLine(entry, locale)),
-        mrkdwn: false,
-        unfurl_links: false,
-      });
+      try {
+        await poster.postOnce(sentKey(entry.id), {
+          channel: settings.channel,
+          thread_ts: card.ts,
+          text: escapeSlackText(threadLine(entry, locale)),
+          mrkdwn: false,
+          unfurl_links: false,
+        });
+      } catch (error) {
+        // A line claimed by a process that died mid-post is posted by the sweep once its claim
+        // expires; the lines after it are not held back behind it.
+        if (!(error instanceof SlackPostInProgressError)) throw error;
+      }
     }
   }
 

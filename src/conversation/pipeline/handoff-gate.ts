@@ -29,7 +29,14 @@ import {
 import { t } from '../../i18n/translate.ts';
 import type { Clock } from '../../platform/clock-and-ids.ts';
 import type { StoredRecord, VersionedStore } from '../../storage/versioned-store.ts';
+import type { InboundMessage } from '../messages.ts';
 import type { TurnMiddleware } from './turn-pipeline.ts';
+
+/** The merchant's words, with a reference to each photo they sent (agents open it from the desk). */
+function merchantText(message: InboundMessage): string {
+  const documents = (message.attachments ?? []).map((attachment) => `[document:${attachment.documentId}]`);
+  return [message.text, ...documents].filter(Boolean).join(' ');
+}
 
 /** How often a queued merchant who keeps writing is told their position again. */
 export const POSITION_NOTICE_EVERY_MS = 5 * 60_000;
@@ -60,7 +67,7 @@ export function handoffGate(deps: { store: VersionedStore; clock: Clock; events:
       turn.replies = [{ text }];
       say('system', text);
     } else if (!event && silencesBot(handoff.owner)) {
-      say('merchant', message.text);
+      say('merchant', merchantText(message));
       const lastTold = handoff.record.positionToldAt ? Date.parse(handoff.record.positionToldAt) : 0;
       if (handoff.owner === 'queued' && now.getTime() - lastTold >= POSITION_NOTICE_EVERY_MS) {
         const since = handoff.record.queue?.since ?? at;
@@ -71,7 +78,7 @@ export function handoffGate(deps: { store: VersionedStore; clock: Clock; events:
         handoff.toldPosition();
       }
     } else {
-      if (!event) say('merchant', message.text);
+      if (!event) say('merchant', merchantText(message));
       await next();
       // An agent's field edit answers the agent, not the merchant: nothing of it is a message.
       if (event?.name !== HANDOFF_EVENTS.fillField) for (const reply of turn.replies) say('bot', reply.text);
