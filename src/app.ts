@@ -19,6 +19,13 @@ import type { Outbox } from './desk/outbox/outbox.ts';
 import { type DeskForwardingSettings, startDeskForwarding } from './desk/outbox/start-desk-forwarding.ts';
 import type { TicketEvent } from './desk/support-desk.ts';
 import { type DocumentStore, openDocumentStore } from './documents/document-store.ts';
+import {
+  createDocumentUrlSigner,
+  DEFAULT_DOCUMENT_URL_TTL_SECONDS,
+  type DocumentUrlSigner,
+  documentUrlBase,
+  documentUrlSecret,
+} from './documents/signed-urls.ts';
 import type { SlotValues } from './engine/form-definition.ts';
 import { type AgentEvents, createFanoutAgentEvents } from './handoff/agent-events.ts';
 import { type AgentWorkspace, createAgentWorkspace, type FormAccess } from './handoff/agent-workspace.ts';
@@ -56,6 +63,8 @@ export interface Assistant {
   store: VersionedStore;
   /** Photos and PDFs merchants sent, for their chat and for reviewers. */
   documents: DocumentStore;
+  /** Signed short-lived document addresses, for the external desks (served at /documents/:id). */
+  documentUrls: DocumentUrlSigner;
   /** The channels this process serves, by name. */
   channels: ReadonlyMap<string, Channel>;
   /** Agents by their tokens (AGENT_TOKENS). */
@@ -202,12 +211,19 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
   const desk = new BuiltinDesk(store, clock, (error) =>
     logger.error({ err: error, code: 'ticket_event_listener_failed' }, 'ticket event listener failed'),
   );
+  const documentUrls = createDocumentUrlSigner({
+    secret: documentUrlSecret(deps.config),
+    ttlSeconds: deps.config.DOCUMENT_URL_TTL_SECONDS ?? DEFAULT_DOCUMENT_URL_TTL_SECONDS,
+    baseUrl: documentUrlBase(deps.config),
+    clock,
+  });
   const forwarding = await startDeskForwarding({
     settings: deps.config,
     desk,
     store,
     clock,
     logger,
+    presentTicket: documentUrls.forExternalDesk,
     startWorker: deps.startWorkers !== false,
   });
   const understanding = deps.understanding ?? sharedUnderstanding();
@@ -281,6 +297,7 @@ export async function createAssistant(deps: AssistantDeps): Promise<Assistant> {
     desk,
     store,
     documents,
+    documentUrls,
     channels,
     staff,
     agents,

@@ -42,6 +42,28 @@ async function callApi(url, session, { method = 'GET', body } = {}) {
   return data;
 }
 
+/**
+ * An uploaded document (`size` 'thumbnail' or 'full') as a Blob: an <img> cannot send the bearer
+ * token, so the page fetches it and shows it through an object URL.
+ */
+export async function fetchDocument(session, documentId, size = 'full') {
+  const url = `/api/desk/documents/${encodeURIComponent(documentId)}${size === 'thumbnail' ? '?size=thumbnail' : ''}`;
+  let response;
+  try {
+    response = await fetch(url, {
+      headers: { authorization: `Bearer ${session.token}`, 'accept-language': session.locale },
+      cache: 'no-store',
+    });
+  } catch {
+    throw new DeskApiError(undefined, 'network');
+  }
+  if (!response.ok) {
+    const data = await response.json().catch(() => ({}));
+    throw new DeskApiError(response.status, data?.error?.code, data?.error?.message);
+  }
+  return response.blob();
+}
+
 /** Who the token belongs to: `{name, roles}`, or `{name: 'desk-api', machine: true}`. */
 export const whoAmI = (session) => callDesk('/me', session);
 

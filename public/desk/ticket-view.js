@@ -1,7 +1,9 @@
-// One ticket: its fields, each labelled as the merchant saw it in the form, its documents as
-// links, its history, and the decision form while a decision is due.
+// One ticket: its fields, each labelled as the merchant saw it in the form, its documents (an
+// uploaded photo as a thumbnail that opens full size, a link as a link), its history, and the
+// decision form while a decision is due.
 import { DECIDABLE, DOCUMENTS } from './contract.js';
 import { buildDecisionForm } from './decision-form.js';
+import { fetchDocument } from './desk-api.js';
 import { el, formatTime, safeHttpsUrl, translate } from './dom.js';
 import { statusBadge } from './list-view.js';
 
@@ -23,20 +25,108 @@ function fieldValue(strings, name, value) {
   return String(value);
 }
 
-function documentValue(strings, value) {
+const DOCUMENT_REFERENCE = 'document:';
+
+/** Object URLs of the ticket shown: released when another ticket (or this one again) is drawn. */
+let shownObjectUrls = [];
+
+function releaseObjectUrls() {
+  for (const url of shownObjectUrls) URL.revokeObjectURL(url);
+  shownObjectUrls = [];
+}
+
+function objectUrlOf(blob) {
+  const url = URL.createObjectURL(blob);
+  shownObjectUrls.push(url);
+  return url;
+}
+
+/** The full-size document: an image in a modal dialog (Escape or the button closes it), a PDF in a new tab. */
+async function openFullSize(strings, session, documentId, label, trigger) {
+  const t = (key, vars) => translate(strings.desk, key, vars);
+  trigger.setAttribute('aria-busy', 'true');
+  let blob;
+  try {
+    blob = await fetchDocument(session, documentId, 'full');
+  } catch {
+    trigger.removeAttribute('aria-busy');
+    trigger.after(el('p', { className: 'notice notice--error', role: 'alert' }, t('ticket.documentUnavailable')));
+    return;
+  }
+  trigger.removeAttribute('aria-busy');
+  const url = objectUrlOf(blob);
+  if (!blob.type.startsWith('image/')) {
+    window.open(url, '_blank', 'noopener');
+    return;
+  }
+  const close = el('button', { type: 'button', className: 'link-button doc-close' }, t('ticket.closeDocument'));
+  const dialog = el(
+    'dialog',
+    { className: 'doc-dialog', 'aria-label': label },
+    el('img', { src: url, alt: label, className: 'doc-full' }),
+    el('p', { className: 'doc-caption' }, label),
+    close,
+  );
+  close.addEventListener('click', () => dialog.close());
+  dialog.addEventListener('close', () => {
+    dialog.remove();
+    trigger.focus();
+  });
+  document.body.append(dialog);
+  dialog.showModal();
+  close.focus();
+}
+
+/** An uploaded document: its thumbnail (a PDF has none), in a button that opens it full size. */
+function uploadedDocument(strings, session, documentId, label) {
+  const t = (key, vars) => translate(strings.desk, key, vars);
+  const image = el('img', { alt: label, className: 'doc-thumb-image', hidden: true });
+  const placeholder = el('span', { className: 'doc-thumb-placeholder' }, t('ticket.documentLoading'));
+  const button = el(
+    'button',
+    { type: 'button', className: 'doc-thumb' },
+    image,
+    placeholder,
+    el('span', { className: 'doc-thumb-label' }, t('ticket.openDocument', { label })),
+  );
+  button.addEventListener('click', () => openFullSize(strings, session, documentId, label, button));
+  fetchDocument(session, documentId, 'thumbnail').then(
+    (blob) => {
+      image.src = objectUrlOf(blob);
+      image.hidden = false;
+      placeholder.remove();
+    },
+    // 404: a PDF has no thumbnail; the button still opens it.
+    (error) => {
+      placeholder.textContent = t(error.status === 404 ? 'ticket.documentNoPreview' : 'ticket.documentUnavailable');
+    },
+  );
+  return button;
+}
+
+function documentValue(strings, session, name, value) {
   if (!value) return el('span', { className: 'muted' }, translate(strings.desk, 'ticket.notGiven'));
+  if (value.startsWith(DOCUMENT_REFERENCE)) {
+    return uploadedDocument(strings, session, value.slice(DOCUMENT_REFERENCE.length), fieldLabel(strings, name));
+  }
   const href = safeHttpsUrl(value);
   if (!href) return translate(strings.desk, 'ticket.notSecureLink', { url: value });
   return el('a', { href, target: '_blank', rel: 'noopener noreferrer', className: 'doc-link' }, href);
 }
 
 /**
- * The documents to show: a lost device has a loss report instead of a photo, so the one its
- * condition does not ask for is shown only if the ticket holds it anyway.
+ * The documents to show: those the ticket's answers ask for (a lost device has a loss report
+ * instead of a photo; a new representative's ID only for that reason; a guardian's only with a
+ * minor), and any other the ticket holds anyway.
  */
 function documentsToShow(fields, documents) {
-  const notAsked = fields.deviceCondition === 'lost' ? 'devicePhoto' : 'lossReport';
-  return DOCUMENTS.filter((name) => name !== notAsked || documents[name]);
+  const asked = {
+    devicePhoto: fields.deviceCondition !== 'lost',
+    lossReport: fields.deviceCondition === 'lost',
+    newLegalRepId: fields.reason === 'legal_rep_change',
+    guardianId: fields.involvesMinor === true,
+  };
+  return DOCUMENTS.filter((name) => asked[name] !== false || documents[name]);
 }
 
 function fieldList(strings, names, display) {
@@ -93,6 +183,8 @@ function historyTable(strings, locale, entries) {
  */
 export function renderTicket(article, view, notice, { onDecide, onBack }) {
   const { strings, locale, ticket, audit } = view;
+  const session = { token: view.token, locale };
+  releaseObjectUrls();
   const t = (key, vars) => translate(strings.desk, key, vars);
   const { documents, ...fields } = ticket.fields;
 
@@ -149,7 +241,9 @@ export function renderTicket(article, view, notice, { onDecide, onBack }) {
     section(
       t('ticket.documents'),
       fields.deviceCondition === 'lost' ? el('p', { className: 'hint lost-device' }, t('ticket.lostDevice')) : null,
-      fieldList(strings, documentsToShow(fields, documents), (name) => documentValue(strings, documents[name])),
+      fieldList(strings, documentsToShow(fields, documents), (name) =>
+        documentValue(strings, session, name, documents[name]),
+      ),
     ),
     section(t('decide.title'), decision),
     section(t('history.title'), historyTable(strings, locale, audit)),

@@ -19,6 +19,7 @@ import { readinessRoute } from './readiness.ts';
 import { logRequests } from './request-log.ts';
 import { reviewerRoutes } from './reviewer-routes.ts';
 import { noStore, securityHeaders } from './security-headers.ts';
+import { signedDocumentRoutes } from './signed-document-routes.ts';
 import { staticRoutes } from './static-routes.ts';
 
 export interface HttpAppDeps {
@@ -76,6 +77,8 @@ export function createHttpApp({ config, assistant, ...deps }: HttpAppDeps): expr
     '/api/agent',
     agentRoutes({ staff, agents: assistant.agents, events: assistant.agentEvents, desk: assistant.desk }),
   );
+  // Signed document addresses carry their own proof (no bearer): what the external desks link to.
+  app.use(signedDocumentRoutes({ signer: assistant.documentUrls, documents: assistant.documents }));
   // The reviewer's page is public/desk/ (served below with the rest of public/); these are its catalogs.
   app.use(reviewerRoutes());
   app.use(staticRoutes());

@@ -26,6 +26,8 @@ export type HttpErrorCode =
   | 'too_many_conversations'
   | 'too_many_streams'
   | 'not_found'
+  | 'link_expired'
+  | 'link_invalid'
   | 'ticket_not_found'
   | 'invalid_transition'
   | 'invalid_fields'

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { deskSettingsIssues, deskSettingsShape } from '../desk/connectors/desk-settings-schema.ts';
 import { documentSettingsIssues, documentSettingsShape } from '../documents/document-settings.ts';
+import { documentUrlSettingsShape } from '../documents/signed-urls.ts';
 import { businessHoursShape } from '../handoff/business-hours.ts';
 import type { ConversationLimits } from '../limits/daily-quota.ts';
 import { STAFF_TOKEN_MIN_LENGTH, staffNameSchema } from '../validation/staff.ts';
@@ -314,6 +315,8 @@ export const configSchema = z.object({
   ...deskSettingsShape,
   /** Photos and PDFs merchants send: size limit, local disk or an S3-compatible bucket. */
   ...documentSettingsShape,
+  /** Signed, short-lived document addresses for the external desks. */
+  ...documentUrlSettingsShape,
 });
 
 export type AppConfig = Omit<z.output<typeof configSchema>, 'DESK_API_TOKEN'> & {

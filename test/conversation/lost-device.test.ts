@@ -81,7 +81,7 @@ describe('a lost device', () => {
     await playTranscript(chat, [
       ['https://pan.example.com/s/report', ['请核对', '报警回执或遗失声明：https://pan.example.com/s/report']],
       ['3', '设备现在的状态'],
-      ['正常', '请发送一张能看清序列号的设备照片链接'],
+      ['正常', '请发送一张能看清序列号的设备照片，或照片的链接'],
       ['https://pan.example.com/s/device', ['请核对', '设备照片：https://pan.example.com/s/device']],
     ]);
     const ticket = await filedTicket(chat, await chat.sayText('确认提交'));

@@ -3,6 +3,7 @@
  * of the built-in desk's tickets. The built-in desk stays the system of record; the outbox calls
  * `deliver` until it succeeds, so a connector only has to say whether a failure is worth retrying.
  */
+import type { Ticket } from '../../validation/ticket.ts';
 import type { TicketEvent } from '../support-desk.ts';
 
 /** What a delivery left on the remote side, if the desk says. */
@@ -65,4 +66,16 @@ export function asDeliveryError(error: unknown): DeliveryError {
   if (error instanceof DeliveryError) return error;
   const message = error instanceof Error ? error.message : String(error);
   return new DeliveryError('desk_unreachable', message, { retryable: true, cause: error });
+}
+
+/**
+ * The desk with each event's ticket shown as `present` makes it: uploaded documents as signed
+ * addresses (src/documents/signed-urls.ts), which the remote desk's agents can open without a
+ * reviewer's token. The built-in desk keeps the references.
+ */
+export function presentingTickets(desk: ExternalDesk, present: (ticket: Ticket) => Ticket): ExternalDesk {
+  return {
+    name: desk.name,
+    deliver: (event, idempotencyKey) => desk.deliver({ ...event, ticket: present(event.ticket) }, idempotencyKey),
+  };
 }

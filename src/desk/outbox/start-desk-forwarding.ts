@@ -6,8 +6,8 @@
 import type { Clock } from '../../platform/clock-and-ids.ts';
 import type { Logger } from '../../platform/logger.ts';
 import type { VersionedStore } from '../../storage/versioned-store.ts';
-import type { Locale } from '../../validation/ticket.ts';
-import type { ExternalDesk } from '../connectors/external-desk.ts';
+import type { Locale, Ticket } from '../../validation/ticket.ts';
+import { type ExternalDesk, presentingTickets } from '../connectors/external-desk.ts';
 import { createWebhookDesk } from '../connectors/webhook-desk.ts';
 import { createZendeskDesk } from '../connectors/zendesk-desk.ts';
 import type { ZendeskCustomFieldIds } from '../connectors/zendesk-ticket.ts';
@@ -43,6 +43,15 @@ export interface DeskForwarding {
 }
 
 export function createExternalDesk(
+  settings: DeskForwardingSettings,
+  deps: { store: VersionedStore; clock: Clock; logger: Logger },
+  presentTicket?: (ticket: Ticket) => Ticket,
+): ExternalDesk | undefined {
+  const desk = connectorOf(settings, deps);
+  return desk && presentTicket ? presentingTickets(desk, presentTicket) : desk;
+}
+
+function connectorOf(
   settings: DeskForwardingSettings,
   deps: { store: VersionedStore; clock: Clock; logger: Logger },
 ): ExternalDesk | undefined {
@@ -84,9 +93,11 @@ export async function startDeskForwarding(deps: {
   random?: () => number;
   /** false: the caller drains the outbox itself (tests). */
   startWorker?: boolean;
+  /** How the external desk sees a ticket: uploaded documents as signed addresses. */
+  presentTicket?: (ticket: Ticket) => Ticket;
 }): Promise<DeskForwarding | undefined> {
   const { settings, store, clock, logger } = deps;
-  const externalDesk = createExternalDesk(settings, { store, clock, logger });
+  const externalDesk = createExternalDesk(settings, { store, clock, logger }, deps.presentTicket);
   if (!externalDesk) return undefined;
   const policy: Partial<OutboxPolicy> = {
     ...(settings.OUTBOX_MAX_ATTEMPTS ? { maxAttempts: settings.OUTBOX_MAX_ATTEMPTS } : {}),
