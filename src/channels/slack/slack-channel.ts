@@ -118,7 +118,7 @@ export const slackChannel: ChannelFactory = ({ config, router, store, clock, ids
   });
   const turn = async (message: InboundMessage) => {
     const answer = await router.handle(message);
-    const locale = writtenLocale(answer.map((reply) => reply.text).join('\n'));
+    const locale = answer.length > 0 ? writtenLocale(answer.map((reply) => reply.text).join('\n')) : undefined;
     if (locale) await store.put(localeKey(message.conversationId), locale, { ttlMs: LOCALE_TTL_MS });
     await postReplies(message, answer);
   };
