@@ -199,6 +199,9 @@ export const FORM_VOCABULARY: FormVocabulary = {
   correctionCues: CORRECTION_CUES,
   correctionValueMarkers: CORRECTION_VALUE_MARKERS,
   keep: KEEP,
+  // "SN是 K7Q3…", "电话号码：138…", "my name is …".
+  labelLinks: ['是', '为', '叫', 'is', 'are'],
+  labelFillers: ['的', '号码', '号'],
 };
 
 /** Commands that work at any step. */

@@ -71,7 +71,7 @@ export async function downloadAtMost(raw: string, options: DownloadOptions): Pro
 }
 
 /** The body, refused as too large as soon as it passes `maxBytes` (a missing Content-Length proves nothing). */
-async function readAtMost(response: Response, maxBytes: number): Promise<Buffer> {
+export async function readAtMost(response: Response, maxBytes: number): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = response.body?.getReader();

@@ -27,6 +27,10 @@ export interface FormVocabulary {
   correctionValueMarkers: readonly string[];
   /** Keeping an answer a reviewer questioned as it is ("不用改", "it's correct"). */
   keep: Phrases;
+  /** Words between a field's name and its value that say the value follows ("是", "为", "is"). */
+  labelLinks: readonly string[];
+  /** Words that may stand there without saying so ("的", "号码"). */
+  labelFillers: readonly string[];
 }
 
 export type SlotValues = Record<string, unknown>;

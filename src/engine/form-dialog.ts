@@ -23,7 +23,13 @@ import {
   type SlotValues,
 } from './form-definition.ts';
 import { readSummaryAnswer, renderSummary, summarySlots } from './form-summary.ts';
-import { type MessageReading, type ReadingScope, readMessage } from './message-reading.ts';
+import {
+  type LabelSeparators,
+  labelSeparators,
+  type MessageReading,
+  type ReadingScope,
+  readMessage,
+} from './message-reading.ts';
 import { sendReply } from './send-reply.ts';
 import { type FoundEntity, mapsFromText, takesFreeText } from './slot-mappings.ts';
 import { checkSlotAnswer, checkSlotValue, describeValue, optionLines, promptFor } from './slot-prompts.ts';
@@ -99,6 +105,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   private readonly parseCorrection: ReturnType<typeof createCorrectionParser>;
   /** Words saying no, for "不涉及未成年人" in running text. */
   private readonly negations: readonly string[];
+  private readonly separators: LabelSeparators;
 
   constructor(
     { definition: form, onComplete }: FormWithOutcome,
@@ -112,6 +119,7 @@ export class FormDialog extends Dialog<FormDialogOptions> {
     this.reader = new AnswerReader(form.vocabulary, services.understandChoice);
     this.parseCorrection = createCorrectionParser(form.vocabulary);
     this.negations = LOCALES.flatMap((lng) => form.vocabulary.no[lng].map((word) => normalize(word)));
+    this.separators = labelSeparators(form.vocabulary.labelLinks, form.vocabulary.labelFillers);
   }
 
   async beginDialog(dc: DialogContext, options?: FormDialogOptions): Promise<DialogTurnResult> {
@@ -235,8 +243,8 @@ export class FormDialog extends Dialog<FormDialogOptions> {
   private readingScope(
     pending: SlotDefinition | undefined,
     locale: Locale,
-  ): Pick<ReadingScope, 'pending' | 'reader' | 'negations' | 'locale'> {
-    return { pending, reader: this.reader, negations: this.negations, locale };
+  ): Pick<ReadingScope, 'pending' | 'reader' | 'negations' | 'separators' | 'locale'> {
+    return { pending, reader: this.reader, negations: this.negations, separators: this.separators, locale };
   }
 
   private fillValues(state: FormRunState, values: SlotValues): SlotDefinition[] {

@@ -45,6 +45,7 @@ export interface ReadingScope {
   locale: Locale;
   /** Words saying no, as the form's vocabulary has them (normalised), for "不涉及未成年人". */
   negations: readonly string[];
+  separators: LabelSeparators;
 }
 
 interface LabelHit {
@@ -58,9 +59,32 @@ interface LabelHit {
 
 /** Links and e-mail addresses: a label inside one ("…/licence.jpg") is part of the value. */
 const CODE_SPAN = /[\x21-\x7e]*(?:@|:\/\/)[\x21-\x7e]*/g;
-/** What may stand between a label and its value: "：", "是", "号码是", "is". */
-const SEPARATOR = /^(?:[\s:=\-–—>~]|是|为|叫|的|号码|号|is(?![a-z])|are(?![a-z]))+/;
-const EXPLICIT_SEPARATOR = /[:=]|是|为|叫|is|are/;
+/** What stands between a label and its value, in a form's words (FormVocabulary.labelLinks/labelFillers). */
+export interface LabelSeparators {
+  /** Everything that may stand there: punctuation, linking words, fillers ("：", "号码是", "is"). */
+  any: RegExp;
+  /** What says a value follows (a colon, "是", "is"): needed before a free-text value. */
+  explicit: RegExp;
+  /** The linking words, to look past them when a yes/no is negated ("不是未成年人"). */
+  links: readonly string[];
+}
+
+function alternatives(words: readonly string[]): string {
+  return words.map((w) => (/^[a-z]/.test(w) ? `${escape(w)}(?![a-z])` : escape(w))).join('|');
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function labelSeparators(links: readonly string[], fillers: readonly string[]): LabelSeparators {
+  const words = alternatives([...links, ...fillers].map((w) => w.toLowerCase()));
+  return {
+    any: new RegExp(`^(?:[\\s:=\\-–—>~]|${words})+`),
+    explicit: new RegExp(`[:=]|${alternatives(links.map((w) => w.toLowerCase()))}`),
+    links: links.map((w) => w.toLowerCase()),
+  };
+}
 /** Where a value ends at the latest: sentence punctuation (a full stop only before a space: not in "a.com"). */
 const VALUE_END = /[,;!?\n、。，；！？]|\.(?=\s|$)/;
 /** A label only counts at a field boundary in a free-text answer ("李秀英 电话138…", not "换了手机号…"). */
@@ -114,13 +138,12 @@ function valueCandidates(segment: string, freeText: boolean): string[] {
   return [...new Set(candidates.filter(Boolean))];
 }
 
-function negatedBefore(before: string, negations: readonly string[]): boolean {
-  const words = before
-    .trim()
-    .replace(/(?:\s+(?:a|an|the|any))+$/, '')
-    .replace(/[是为]$/, '')
-    .trim();
-  return negations.some((no) => words.endsWith(no));
+function negatedBefore(before: string, scope: ReadingScope): boolean {
+  let words = before.trim().replace(/(?:\s+(?:a|an|the|any))+$/, '');
+  const link = scope.separators.links.find((w) => words.endsWith(w));
+  if (link) words = words.slice(0, -link.length);
+  words = words.trim();
+  return scope.negations.some((no) => words.endsWith(no));
 }
 
 /** What a label's segment gave: a checked value and the text it was read from. */
@@ -134,16 +157,16 @@ function readLabelled(
   entities: readonly FoundEntity[],
 ): LabelledResult {
   const { slot } = hit;
-  const separator = SEPARATOR.exec(segment.normalized)?.[0] ?? '';
+  const separator = scope.separators.any.exec(segment.normalized)?.[0] ?? '';
   const written = segment.written.slice(separator.length);
   if (slot.kind === 'yesno') {
     const answer = valueCandidates(written, false)[0];
     const said = answer && [...answer].length <= 6 ? scope.reader.parseYesNo(answer) : undefined;
-    const value = said ?? !negatedBefore(before, scope.negations);
+    const value = said ?? !negatedBefore(before, scope);
     return { check: { ok: true, value }, consumed: said === undefined ? '' : (answer ?? '') };
   }
   const freeText = takesFreeText(slot);
-  if (freeText && !hit.cue && !EXPLICIT_SEPARATOR.test(separator)) return undefined;
+  if (freeText && !hit.cue && !scope.separators.explicit.test(separator)) return undefined;
   // An entity the slot maps from, written inside this segment (a link with its 提取码, a spaced phone).
   const mapped = new Set(slot.fill.flatMap((m) => (m.from === 'entity' ? [m.type] : [])));
   const tries = entities

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UNBIND_FORM } from '../../dialogs/unbind-form.ts';
 import { FORM_VOCABULARY } from '../../dialogs/vocabulary.ts';
 import { AnswerReader } from '../../src/engine/answer-matching.ts';
-import { readMessage } from '../../src/engine/message-reading.ts';
+import { labelSeparators, readMessage } from '../../src/engine/message-reading.ts';
 import { extractEntities } from '../../src/nlu/entities.ts';
 
 const reader = new AnswerReader(FORM_VOCABULARY);
@@ -16,6 +16,7 @@ function read(text: string, pending?: string) {
     reader,
     locale: 'zh-CN',
     negations: ['不', '不是', '没有', '无', '不涉及', 'no', 'not'],
+    separators: labelSeparators(FORM_VOCABULARY.labelLinks, FORM_VOCABULARY.labelFillers),
   });
 }
 
