@@ -70,10 +70,10 @@ export interface LabelSeparators {
 }
 
 function alternatives(words: readonly string[]): string {
-  return words.map((w) => (/^[a-z]/.test(w) ? `${escape(w)}(?![a-z])` : escape(w))).join('|');
+  return words.map((w) => (/^[a-z]/.test(w) ? `${escapeRegExp(w)}(?![a-z])` : escapeRegExp(w))).join('|');
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
