@@ -1,9 +1,7 @@
 /**
  * A Bot Framework connector on 127.0.0.1 (port 0), standing in for the service a channel's
  * `serviceUrl` points at: it records every `POST /v3/conversations/:id/activities(/:replyTo)`
- * and answers `{id}`, as the real one does. Tests read what the bot sent the merchant here. It
- * also serves files a merchant attached (`addAttachment`) at `GET /v3/attachments/:id/views/original`,
- * as the Emulator's connector does, recording each download.
+ * and answers `{id}`, as the real one does. Tests read what the bot sent the merchant here.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -24,10 +22,6 @@ export interface LocalConnector {
   /** The serviceUrl activities carry (with its trailing slash, like the real ones). */
   url: string;
   received: ConnectorActivity[];
-  /** Downloads of attachments, with the Authorization each carried. */
-  attachmentFetches: { path: string; authorization: string | undefined }[];
-  /** Serves `bytes` as an attachment; returns its `contentUrl`. */
-  addAttachment(bytes: Buffer): string;
   /** Texts sent into one conversation, in order. */
   texts(conversationId: string): string[];
   /** Waits until a text sent into the conversation matches `pattern`. */
@@ -40,17 +34,7 @@ const ACTIVITIES = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?$/;
 export async function startLocalConnector(): Promise<LocalConnector> {
   const received: ConnectorActivity[] = [];
   let next = 0;
-  const attachmentFetches: LocalConnector['attachmentFetches'] = [];
-  const attachments = new Map<string, Buffer>();
   const server = createServer((req, res) => {
-    if (req.method === 'GET' && (req.url ?? '').startsWith('/v3/attachments/')) {
-      const path = req.url ?? '';
-      attachmentFetches.push({ path, authorization: req.headers.authorization });
-      const bytes = attachments.get(path);
-      if (!bytes) res.writeHead(404).end();
-      else res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(bytes);
-      return;
-    }
     let body = '';
     req.on('data', (chunk: Buffer) => {
       body += chunk.toString();
@@ -78,12 +62,6 @@ export async function startLocalConnector(): Promise<LocalConnector> {
   return {
     url: `http://127.0.0.1:${port}/`,
     received,
-    attachmentFetches,
-    addAttachment(bytes) {
-      const path = `/v3/attachments/att-${attachments.size + 1}/views/original`;
-      attachments.set(path, bytes);
-      return `http://127.0.0.1:${port}${path}`;
-    },
     texts,
     async waitFor(conversationId, pattern, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;

@@ -1,9 +1,7 @@
 /**
  * Slack's Web API on 127.0.0.1 (port 0), for tests: records every call (method, form fields,
  * Authorization) and answers `{ok: true, ts}`; auth.test names the bot. Point SLACK_API_URL at
- * `url` (which ends in /api/). It can be told to fail the next calls. It also serves files shared
- * in a DM (`addFile`) at `GET /files-pri/…`, as files.slack.com does, recording each download and
- * its Authorization.
+ * `url` (which ends in /api/). It can be told to fail the next calls.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,10 +21,6 @@ export interface SlackApiCall {
 export interface SlackStandIn {
   url: string;
   calls: SlackApiCall[];
-  /** Downloads of files (`GET /files-pri/…`), with the Authorization each carried. */
-  fileFetches: { path: string; authorization: string | undefined }[];
-  /** Serves `bytes` as a shared file; returns its `url_private_download`. */
-  addFile(name: string, bytes: Buffer): string;
   /** chat.postMessage calls only. */
   posts(): SlackApiCall[];
   /** The next `times` calls of `method` answer `{ok: false, error}` (status 200, as Slack does). */
@@ -39,22 +33,8 @@ export interface SlackStandIn {
 export async function startSlackStandIn(): Promise<SlackStandIn> {
   const calls: SlackApiCall[] = [];
   const failures: { method: string; error: string; times: number }[] = [];
-  const fileFetches: SlackStandIn['fileFetches'] = [];
-  const files = new Map<string, Buffer>();
   let ts = 1_700_000_000;
   const server = createServer((req, res) => {
-    if (req.method === 'GET' && (req.url ?? '').startsWith('/files-pri/')) {
-      const path = req.url ?? '';
-      fileFetches.push({ path, authorization: req.headers.authorization });
-      const bytes = files.get(path);
-      // Slack answers a download without the token with its sign-in page, not the file.
-      if (!bytes || !req.headers.authorization?.startsWith('Bearer xoxb-')) {
-        res.writeHead(bytes ? 200 : 404, { 'content-type': 'text/html' }).end('<html>sign in</html>');
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': bytes.length }).end(bytes);
-      return;
-    }
     let raw = '';
     req.on('data', (chunk: Buffer) => {
       raw += chunk.toString();
@@ -89,12 +69,6 @@ export async function startSlackStandIn(): Promise<SlackStandIn> {
   return {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
-    fileFetches,
-    addFile(name, bytes) {
-      const path = `/files-pri/T0001-F${files.size + 1}/download/${encodeURIComponent(name)}`;
-      files.set(path, bytes);
-      return `http://127.0.0.1:${port}${path}`;
-    },
     posts,
     failNext: (method, error, times = 1) => void failures.push({ method, error, times }),
     async waitForPosts(count, timeoutMs = 10_000) {

@@ -11,7 +11,7 @@ import { BOTFRAMEWORK_CHANNEL, isBotframeworkChannel } from './botframework-addr
 import { BotframeworkReferences } from './botframework-references.ts';
 import { botframeworkRoutes, toActivity } from './botframework-routes.ts';
 
-export const botframeworkChannel: ChannelFactory = ({ config, router, store, documents }) => {
+export const botframeworkChannel: ChannelFactory = ({ config, router, store }) => {
   const settings = botframeworkSettingsSchema.parse(config);
   if (!(settings.BOTFRAMEWORK_ENABLED ?? settings.MICROSOFT_APP_ID !== undefined)) return undefined;
   const adapter = new BotframeworkAdapter(settings);
@@ -21,7 +21,7 @@ export const botframeworkChannel: ChannelFactory = ({ config, router, store, doc
     serves: isBotframeworkChannel,
     http: {
       path: '/api/messages',
-      routes: botframeworkRoutes({ adapter, router, references, authenticated: adapter.appId !== '', documents }),
+      routes: botframeworkRoutes({ adapter, router, references, authenticated: adapter.appId !== '' }),
     },
     async send(address, messages) {
       const reference = await references.reference(address);

@@ -10,17 +10,13 @@ import { AuthenticationError } from 'botframework-connector';
 import express, { type Request, type Response, type Router } from 'express';
 import type { ConversationAddress } from '../../conversation/address.ts';
 import type { ConversationRouter, OutboundReply } from '../../conversation/messages.ts';
-import { documentProblemMessage } from '../../documents/document-errors.ts';
-import type { DocumentStore } from '../../documents/document-store.ts';
 import { failedFields, sendError } from '../../http/http-errors.ts';
 import { jsonBody } from '../../http/json-body.ts';
 import { requestLocale } from '../../http/request-locale.ts';
 import { DEFAULT_LOCALE, t } from '../../i18n/translate.ts';
-import { writtenLocale } from '../../nlu/index.ts';
 import type { Locale } from '../../validation/ticket.ts';
 import type { BotframeworkAdapter } from './botframework-adapter.ts';
 import { addressChannelOf } from './botframework-address.ts';
-import { isDocument, receiveActivityFiles } from './botframework-attachments.ts';
 import type { BotframeworkReferences } from './botframework-references.ts';
 import { activitySchema } from './botframework-schemas.ts';
 
@@ -45,6 +41,12 @@ function localeHint(locale: string | undefined): Locale {
   return DEFAULT_LOCALE;
 }
 
+const isHttpsLink = (url: unknown): url is string => typeof url === 'string' && /^https:\/\/\S+$/.test(url);
+
+/** Teams copies every message into a text/html attachment, and cards are not files. */
+const isDocument = (attachment: { contentType?: string }) =>
+  !/^(text\/html|application\/vnd\.microsoft\.card\.)/.test(attachment.contentType ?? '');
+
 /** Without credentials nothing is authenticated, so replies may only go to this machine (the Emulator). */
 function isLoopback(serviceUrl: string): boolean {
   const host = new URL(serviceUrl).hostname;
@@ -62,7 +64,6 @@ export function botframeworkRoutes(deps: {
   references: BotframeworkReferences;
   /** Whether requests are authenticated (an app id is configured). */
   authenticated: boolean;
-  documents: DocumentStore;
 }): Router {
   const { adapter, router, references } = deps;
 
@@ -101,29 +102,22 @@ export function botframeworkRoutes(deps: {
       await references.remember(address, TurnContext.getConversationReference(activity));
       // In a Teams group chat the text starts with "<at>Bot</at>".
       const text = TurnContext.removeRecipientMention(activity) ?? activity.text ?? '';
-      const files = (activity.attachments ?? []).filter(isDocument);
-      // Photos and PDFs on the channel's service (or inline) are kept; a file shared from Teams
-      // or OneDrive comes with its https link, which the documents questions take as a link.
-      const received = await receiveActivityFiles(context, files, deps.documents);
-      if ('problem' in received) {
-        const language = writtenLocale(text) ?? locale;
-        const refusal = documentProblemMessage(language, received.problem, deps.documents.maxBytes);
-        return answerOnce(context, address, [MessageFactory.text(refusal)]);
-      }
-      const { attachments, links, unreachable } = received;
+      const documents = (activity.attachments ?? []).filter(isDocument);
+      // A file shared from Teams or OneDrive comes with its https link: that link is what the
+      // documents questions take (until files are kept by the documents work). Without one, ask for a link.
+      const links = documents.map((document) => document.contentUrl).filter(isHttpsLink);
       const said = [text.trim(), ...links].filter((part) => part !== '').join(' ');
       const replies: Partial<Activity>[] = [];
-      if (said !== '' || attachments.length > 0 || files.length === 0) {
+      if (said !== '' || documents.length === 0) {
         const answers = await router.handle({
           ...address,
           userId: activity.from.id,
           text: said,
-          ...(attachments.length > 0 ? { attachments } : {}),
           ...(activity.id ? { messageId: activity.id } : {}),
         });
         replies.push(...answers.map(toActivity));
       }
-      if (unreachable > 0) {
+      if (links.length < documents.length) {
         replies.push(MessageFactory.text(t(locale, 'botframework:attachmentNeedsLink')));
       }
       return answerOnce(context, address, replies);

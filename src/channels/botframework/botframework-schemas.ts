@@ -29,17 +29,8 @@ export const activitySchema = z.looseObject({
   text: storable(64 * 1024).optional(),
   locale: z.string().max(32).optional(),
   membersAdded: z.array(z.looseObject({ id: z.string() })).optional(),
-  // A link, or a small file inline as a `data:` URL: the body limit caps it.
   attachments: z
-    .array(
-      z.looseObject({
-        contentType: z.string().max(256).optional(),
-        contentUrl: z
-          .string()
-          .max(256 * 1024)
-          .optional(),
-      }),
-    )
+    .array(z.looseObject({ contentType: z.string().max(256).optional(), contentUrl: z.string().max(2048).optional() }))
     .optional(),
 });
 export type InboundActivity = z.infer<typeof activitySchema>;

@@ -9,12 +9,9 @@
  */
 import { App, webApi } from '@slack/bolt';
 import { addressKey, addressOf, type ConversationAddress } from '../../conversation/address.ts';
-import type { InboundMessage, OutboundReply } from '../../conversation/messages.ts';
+import type { InboundMessage } from '../../conversation/messages.ts';
 import { DEDUPE_TTL_MS } from '../../conversation/pipeline/dedupe.ts';
 import { createOutbox } from '../../desk/outbox/outbox.ts';
-import { documentProblemMessage } from '../../documents/document-errors.ts';
-import { DEFAULT_LOCALE, t } from '../../i18n/translate.ts';
-import { writtenLocale } from '../../nlu/index.ts';
 import type { Clock } from '../../platform/clock-and-ids.ts';
 import { slackSettingsOf } from '../../platform/config.ts';
 import type { Logger } from '../../platform/logger.ts';
@@ -23,8 +20,7 @@ import type { ChannelFactory, ProactiveMessage } from '../channel.ts';
 import { AGENT_ACTION_PATTERN } from './agent-card.ts';
 import { createSlackAgentWorkspace, type SlackAgentWorkspace } from './agent-workspace-slack.ts';
 import { SLACK_CHANNEL } from './slack-address.ts';
-import { createSlackFiles, type SlackFileProblem } from './slack-files.ts';
-import { messageFromButton, messageFromEvent, sharedFilesOf } from './slack-inbound.ts';
+import { messageFromButton, messageFromEvent } from './slack-inbound.ts';
 import { createSlackPoster, type SlackPoster } from './slack-poster.ts';
 import { SlackExpressReceiver } from './slack-receiver.ts';
 import { slackSdkLogger } from './slack-sdk-logger.ts';
@@ -65,11 +61,7 @@ function createReplyOutbox(deps: { poster: SlackPoster; store: VersionedStore; c
   });
 }
 
-/** The language a DM was last answered in, for what the channel says by itself (a refused file). */
-const localeKey = (conversationId: string) => `slack/locale/${encodeURIComponent(conversationId)}`;
-const LOCALE_TTL_MS = 30 * 24 * 60 * 60_000;
-
-export const slackChannel: ChannelFactory = ({ config, router, store, clock, ids, logger: rootLogger, documents }) => {
+export const slackChannel: ChannelFactory = ({ config, router, store, clock, ids, logger: rootLogger }) => {
   const settings = slackSettingsOf(config);
   if (!settings) return undefined;
   const logger = rootLogger.child({ component: 'slack' });
@@ -110,29 +102,8 @@ export const slackChannel: ChannelFactory = ({ config, router, store, clock, ids
   const poster = createSlackPoster({ client, store, clock });
   const replies = createReplyOutbox({ poster, store, clock, logger });
   replies.start();
-  const receiveFiles = createSlackFiles({
-    botToken: settings.botToken,
-    ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
-    documents,
-    logger,
-  });
   const turn = async (message: InboundMessage) => {
     const answer = await router.handle(message);
-    const locale = answer.length > 0 ? writtenLocale(answer.map((reply) => reply.text).join('\n')) : undefined;
-    if (locale) await store.put(localeKey(message.conversationId), locale, { ttlMs: LOCALE_TTL_MS });
-    await postReplies(message, answer);
-  };
-  /** A refused file: the reason in the DM's language; the message does not reach the form. */
-  const refuse = async (message: InboundMessage, problem: SlackFileProblem) => {
-    const stored = await store.get<string>(localeKey(message.conversationId));
-    const locale = writtenLocale(message.text) ?? (stored?.value === 'en-US' ? 'en-US' : DEFAULT_LOCALE);
-    const text =
-      problem === 'not_from_slack'
-        ? t(locale, 'slack:file.notFromSlack')
-        : documentProblemMessage(locale, problem, documents.maxBytes);
-    await postReplies(message, [{ text }]);
-  };
-  const postReplies = async (message: InboundMessage, answer: OutboundReply[]) => {
     if (answer.length === 0) return;
     const address = addressOf(message);
     const messageId = message.messageId ?? ids.next();
@@ -150,12 +121,7 @@ export const slackChannel: ChannelFactory = ({ config, router, store, clock, ids
   app.event('message', async ({ body, event, context }) => {
     if (agentWorkspace && (await agentWorkspace.onMessage(body, event, context.botUserId))) return;
     const message = messageFromEvent(body, event, context.botUserId);
-    if (!message) return;
-    const files = sharedFilesOf(event);
-    if (files.length === 0) return turn(message);
-    const received = await receiveFiles(files);
-    if ('problem' in received) return refuse(message, received.problem);
-    await turn({ ...message, attachments: received.attachments });
+    if (message) await turn(message);
   });
   app.action({ type: 'block_actions', action_id: new RegExp(`^${ANSWER_ACTION_PREFIX}\\d+$`) }, async (args) => {
     await args.ack();

@@ -17,31 +17,10 @@ const directMessageSchema = z.object({
   channel: slackId,
   user: slackId,
   text: z.string().optional(),
-  // A file shared with words: the words are the merchant's message, the files its attachments.
+  // A file shared with words is still what the merchant wrote (the files wait for the documents issue).
   subtype: z.literal('file_share').optional(),
   client_msg_id: slackId.optional(),
 });
-
-/** A file of a `file_share` message: its private download link needs the bot token. */
-const sharedFileSchema = z.object({
-  id: slackId,
-  url_private_download: z.string().max(2000).optional(),
-  url_private: z.string().max(2000).optional(),
-});
-
-/** Slack lets a message carry up to 10 files. */
-const MAX_FILES = 10;
-
-/** The files shared with a message, each by its id and private download link. */
-export function sharedFilesOf(event: unknown): { id: string; url: string }[] {
-  const files = (event as { files?: unknown } | null)?.files;
-  if (!Array.isArray(files)) return [];
-  return files.slice(0, MAX_FILES).flatMap((file) => {
-    const parsed = sharedFileSchema.safeParse(file);
-    const url = parsed.data?.url_private_download ?? parsed.data?.url_private;
-    return parsed.success && url ? [{ id: parsed.data.id, url }] : [];
-  });
-}
 
 const envelopeSchema = z.object({ event_id: slackId.optional() });
 

@@ -9,7 +9,6 @@ import { DeliveryError } from '../../desk/connectors/external-desk.ts';
 import { DocumentRefused } from '../../documents/document-checks.ts';
 import type { Clock } from '../../platform/clock-and-ids.ts';
 import type { VersionedStore } from '../../storage/versioned-store.ts';
-import { readAtMost } from '../file-download.ts';
 
 /** WeChat's own codes that say the token must be fetched again. */
 const TOKEN_REJECTED = new Set([40001, 40014, 42001]);
@@ -167,4 +166,23 @@ export class WechatApi {
   sendTemplate(openId: string, templateId: string, data: Record<string, { value: string }>): Promise<void> {
     return this.post('/cgi-bin/message/template/send', { touser: openId, template_id: templateId, data });
   }
+}
+
+/** The body, refused as too large as soon as it passes `maxBytes` (a missing Content-Length proves nothing). */
+async function readAtMost(response: Response, maxBytes: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body?.getReader();
+  if (!reader) return Buffer.alloc(0);
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new DocumentRefused('too_large');
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
 }
