@@ -67,6 +67,8 @@ export interface LabelSeparators {
   explicit: RegExp;
   /** The linking words, to look past them when a yes/no is negated ("不是未成年人"). */
   links: readonly string[];
+  /** Only spaces and fillers: a label right after another with this between belongs to it. */
+  onlyFillers: RegExp;
 }
 
 function alternatives(words: readonly string[]): string {
@@ -83,6 +85,7 @@ export function labelSeparators(links: readonly string[], fillers: readonly stri
     any: new RegExp(`^(?:[\\s:=\\-–—>~]|${words})+`),
     explicit: new RegExp(`[:=]|${alternatives(links.map((w) => w.toLowerCase()))}`),
     links: links.map((w) => w.toLowerCase()),
+    onlyFillers: new RegExp(`^(?:\\s|${alternatives(fillers.map((w) => w.toLowerCase()))})*$`),
   };
 }
 /** Where a value ends at the latest: sentence punctuation (a full stop only before a space: not in "a.com"). */
@@ -121,7 +124,9 @@ function findLabels(text: string, scope: ReadingScope): LabelHit[] {
   }
   hits.sort((a, b) => a.start - b.start);
   // "营业执照照片", "身份证正面照片": a label right after another belongs to it.
-  return hits.filter((hit, i) => i === 0 || !/^[\s的]*$/.test(text.slice(hits[i - 1]!.end, hit.start)));
+  return hits.filter(
+    (hit, i) => i === 0 || !scope.separators.onlyFillers.test(text.slice(hits[i - 1]!.end, hit.start)),
+  );
 }
 
 /** Ways to cut a value out of the text after a label, most likely first. */

@@ -35,6 +35,8 @@ const entityKeywordsSchema = z.object({
   /** Single characters that may stand between the keyword and the number ("商户号是…"). */
   merchantNoSeparators: z.array(z.string().length(1)),
   reasons: z.record(z.enum(EXTRACTED_REASONS), keywords),
+  /** Words after which four digits are the end of a phone number ("尾号1234", "last 4 1234"). */
+  phoneLast4Keywords: keywords,
 });
 export type EntityKeywords = z.infer<typeof entityKeywordsSchema>;
 

@@ -45,23 +45,6 @@ const FIFTEEN_DIGITS = new RegExp(`${ALNUM_BEFORE}\\d{15}${ALNUM_AFTER}`, 'g');
 const SPACED_FIFTEEN_DIGITS = '(\\d(?:[\\s-]?\\d){14})(?!\\d)';
 const SN = new RegExp(`${ALNUM_BEFORE}[a-z0-9]{8,20}${ALNUM_AFTER}`, 'g');
 const TICKET_ID = new RegExp(`${ALNUM_BEFORE}ub\\s*-\\s*\\d{8}\\s*-\\s*\\d{4,}(?!\\d)`, 'g');
-/** Words after which four digits are the end of a phone number (matched on the normalised text). */
-const PHONE_LAST4_KEYWORDS = [
-  '尾号',
-  '后四位',
-  '后4位',
-  '末四位',
-  '末4位',
-  'last 4',
-  'last four',
-  'ending in',
-  'ends in',
-];
-// The keyword, then a few words at most ("后四位是", "last 4 digits of my phone are"), then exactly four digits.
-const PHONE_LAST4_AFTER_KEYWORD = new RegExp(
-  `(?:${PHONE_LAST4_KEYWORDS.map((word) => word.replace(/\s+/g, '\\s*')).join('|')})[^\\d]{0,30}?(?<!\\d)(\\d{4})(?!\\d)`,
-  'g',
-);
 /** Four digits standing alone: not part of a code, a date or a time ("2026-11-29", "10:30"). */
 const BARE_FOUR_DIGITS = /(?<![a-z0-9]|\d[-/:.])\d{4}(?![a-z0-9]|[-/:.]\d)/g;
 
@@ -82,6 +65,8 @@ function wordPattern(word: string): string {
 
 interface Matcher {
   merchantNoAfterKeyword: RegExp;
+  /** The keyword, then a few words at most ("后四位是", "last 4 digits of my phone are"), then exactly four digits. */
+  phoneLast4AfterKeyword: RegExp;
   reasons: { code: (typeof EXTRACTED_REASONS)[number]; pattern: RegExp }[];
 }
 
@@ -90,6 +75,10 @@ function buildMatcher(keywords: EntityKeywords): Matcher {
   const separators = keywords.merchantNoSeparators.map((c) => c.replace(/[\\\]^-]/g, '\\$&')).join('');
   return {
     merchantNoAfterKeyword: new RegExp(`(?:${merchantKeywords})[\\s${separators}]*${SPACED_FIFTEEN_DIGITS}`, 'g'),
+    phoneLast4AfterKeyword: new RegExp(
+      `(?:${keywords.phoneLast4Keywords.map(keywordPattern).join('|')})[^\\d]{0,30}?(?<!\\d)(\\d{4})(?!\\d)`,
+      'g',
+    ),
     reasons: EXTRACTED_REASONS.map((code) => ({
       code,
       pattern: new RegExp(keywords.reasons[code].map(wordPattern).join('|'), 'g'),
@@ -172,7 +161,7 @@ export function createEntityExtractor(keywords: EntityKeywords = loadEntityKeywo
       if (!/[a-z]/.test(match[0]) || !/\d/.test(match[0])) return;
       spans.add('sn', start, end, validated(snSchema));
     });
-    eachMatch(PHONE_LAST4_AFTER_KEYWORD, text, (_start, end) =>
+    eachMatch(matcher.phoneLast4AfterKeyword, text, (_start, end) =>
       spans.add('phoneLast4', end - 4, end, validated(phoneLast4Schema)),
     );
     // A bare group counts only beside a ticket number or an SN, and only when it is the one candidate.
